@@ -1,0 +1,267 @@
+// Child-process plumbing and the per-scenario choreography used by bench/compare.js.
+// Every child is started here, and only children started here are ever killed (by their PID).
+
+import { fork } from "node:child_process"
+import { rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const PEER = fileURLToPath(new URL("./peer.js", import.meta.url))
+const STALL_MS = 2000 // no receiver progress for this long after the sender finished => FAILED
+const EXIT_GRACE_MS = 5000
+
+export class Outcome extends Error {
+  /** @param {"FAILED"|"TIMEOUT"|"ERROR"} status */
+  constructor(status, message) {
+    super(message)
+    this.status = status
+  }
+}
+
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A forked bench/peer.js with a small message inbox. */
+export class Child {
+  constructor(config, tag, onDeath = () => {}) {
+    this.tag = tag
+    this.onDeath = onDeath
+    this.inbox = []
+    this.waiters = []
+    this.latest = new Map()
+    this.output = ""
+    this.dead = null
+    this.bye = null
+    this.proc = fork(PEER, [JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: [] })
+    this.pid = this.proc.pid
+    const keep = (chunk) => {
+      this.output = (this.output + chunk.toString()).slice(-1500)
+    }
+    this.proc.stdout.on("data", keep)
+    this.proc.stderr.on("data", keep)
+    this.exited = new Promise((resolve) => this.proc.once("exit", resolve))
+    this.proc.on("message", (m) => this.#onMessage(m))
+    this.proc.on("error", (err) => this.#die(`${tag}: ${err.message}`))
+    this.proc.once("exit", (code, signal) => {
+      // let any last IPC messages and output arrive before failing the waiters
+      setImmediate(() => this.#die(`${tag} exited (${signal ?? `code ${code}`})${this.#tail()}`))
+    })
+  }
+
+  #tail() {
+    const text = this.output.trim()
+    return text ? `: ${text.split("\n").slice(-3).join(" | ")}` : ""
+  }
+
+  #onMessage(m) {
+    if (m.t === "bye") this.bye = m
+    if (m.t === "error") return this.#die(`${this.tag}: ${m.message}`)
+    this.latest.set(m.t, m)
+    const i = this.waiters.findIndex((w) => w.type === m.t)
+    if (i >= 0) this.waiters.splice(i, 1)[0].resolve(m)
+    else this.inbox.push(m)
+  }
+
+  #die(reason) {
+    if (this.dead) return
+    this.dead = reason
+    this.onDeath(reason)
+    for (const w of this.waiters.splice(0)) w.reject(new Outcome("ERROR", reason))
+  }
+
+  /** Next not-yet-consumed message of a type; rejects if the child fails or exits first. */
+  next(type) {
+    const i = this.inbox.findIndex((m) => m.t === type)
+    let p
+    if (i >= 0) p = Promise.resolve(this.inbox.splice(i, 1)[0])
+    else if (this.dead) p = Promise.reject(new Outcome("ERROR", this.dead))
+    else p = new Promise((resolve, reject) => this.waiters.push({ type, resolve, reject }))
+    p.catch(() => {}) // callers may race this promise away; never an unhandled rejection
+    return p
+  }
+
+  post(message) {
+    if (this.proc.connected) this.proc.send(message, () => {})
+  }
+
+  kill() {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return
+    try {
+      process.kill(this.pid, "SIGKILL")
+    } catch {
+      // already gone
+    }
+  }
+}
+
+let endpointSeq = 0
+function endpointFor(transport) {
+  if (transport === "tcp") return { endpoint: "tcp://127.0.0.1:0", file: null }
+  const file = join(tmpdir(), `brokerless-bench-${process.pid}-${++endpointSeq}.sock`)
+  rmSync(file, { force: true })
+  return { endpoint: `ipc://${file}`, file }
+}
+
+/**
+ * Runs one measurement of one row with one library.
+ * Resolves to { status: "OK"|"FAILED"|"TIMEOUT"|"ERROR", ...metrics, rss, error? }.
+ */
+export async function measure(row, libSpec, count, { timeoutMs }) {
+  const children = []
+  // Any child failing or exiting before the result is in fails the whole measurement at once
+  // (e.g. a crashed replier would otherwise leave the requester waiting until the timeout).
+  let settled = false
+  let abort
+  const aborted = new Promise((_, reject) => {
+    abort = reject
+  })
+  aborted.catch(() => {})
+  const spawn = (config, tag) => {
+    const child = new Child({ ...config, lib: libSpec }, tag, (reason) => {
+      if (!settled) abort(new Outcome("ERROR", reason))
+    })
+    children.push(child)
+    return child
+  }
+  const { endpoint, file } = endpointFor(row.transport)
+  let timer
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Outcome("TIMEOUT", `no result within ${timeoutMs / 1000} s`)), timeoutMs)
+  })
+  try {
+    const result = await Promise.race([SCENARIOS[row.kind](spawn, row, count, endpoint), timeout, aborted])
+    settled = true
+    for (const c of children) c.post({ t: "exit" })
+    await Promise.race([Promise.all(children.map((c) => c.exited)), delay(EXIT_GRACE_MS)])
+    result.rss = rssOf(row, children)
+    return { status: "OK", count, ...result }
+  } catch (err) {
+    const status = err instanceof Outcome ? err.status : "ERROR"
+    return { status, count, error: err.message, rss: rssOf(row, children) }
+  } finally {
+    settled = true
+    clearTimeout(timer)
+    for (const c of children) c.kill()
+    await Promise.race([Promise.all(children.map((c) => c.exited)), delay(EXIT_GRACE_MS)])
+    if (file) rmSync(file, { force: true })
+  }
+}
+
+/** Peak RSS in KiB: [sender-ish side, receiver-ish side] (pub/sub: publisher, largest subscriber). */
+function rssOf(row, children) {
+  const kb = (c) => c?.bye?.maxRSS ?? null
+  const byTag = (prefix) => children.filter((c) => c.tag.startsWith(prefix))
+  const max = (list) => {
+    const values = list.map(kb)
+    return values.length && !values.includes(null) ? Math.max(...values) : null
+  }
+  if (row.kind === "pubsub") return [kb(byTag("publisher")[0]), max(byTag("subscriber"))]
+  if (row.kind === "latency") return [kb(byTag("requester")[0]), kb(byTag("replier")[0])]
+  return [kb(byTag("sender")[0]), kb(byTag("receiver")[0])]
+}
+
+// ---- scenarios -------------------------------------------------------------------------------
+
+/** push/pull and dealer/router: receiver binds, sender connects, receiver times first -> last. */
+async function throughput(spawn, row, count, endpoint) {
+  const { size } = row
+  const recv = spawn({ role: "recv", kind: row.recv, endpoint, count, size }, "receiver")
+  const ready = await recv.next("ready")
+  const send = spawn({ role: "send", kind: row.send, endpoint: ready.endpoint, count, size }, "sender")
+  const resultP = recv.next("result")
+  const sentP = send.next("sent")
+  const first = await Promise.race([sentP, resultP])
+  let result = first.t === "result" ? first : null
+  if (!result) {
+    // Sender is done. Wait for the receiver, but fail fast if it stops making progress.
+    let seq = 0
+    let lastCount = -1
+    for (;;) {
+      result = await Promise.race([resultP, delay(STALL_MS).then(() => null)])
+      if (result) break
+      const p = recv.latest.get("progress")
+      if (p && p.seq === seq) {
+        if (p.count === lastCount) throw new Outcome("FAILED", `receiver stalled at ${p.count} of ${count} messages`)
+        lastCount = p.count
+      }
+      recv.post({ t: "progress", seq: ++seq })
+    }
+  }
+  const sent = await sentP
+  const want = count * size
+  if (sent.count !== count || result.count !== count || result.bytes !== want || result.bad !== 0) {
+    throw new Outcome(
+      "FAILED",
+      `sent ${sent.count}, received ${result.count} msgs / ${result.bytes} B (want ${count} / ${want}), ${result.bad} malformed`,
+    )
+  }
+  const secs = result.ns / 1e9
+  const rate = (count - 1) / secs
+  return { secs, rate, mbps: (rate * size) / 1e6, sendSecs: sent.ns / 1e9 }
+}
+
+/** req/rep: replier binds, requester connects, warm-up round trips, then timed round trips. */
+async function latency(spawn, row, count, endpoint) {
+  const { size } = row
+  const warmup = Math.min(1000, Math.max(50, Math.round(count / 10)))
+  const rep = spawn({ role: "rep", endpoint, count: count + warmup, size }, "replier")
+  const ready = await rep.next("ready")
+  const req = spawn({ role: "req", endpoint: ready.endpoint, count, warmup, size }, "requester")
+  const r = await req.next("result")
+  const s = await rep.next("result")
+  const total = count + warmup
+  if (r.count !== count || r.bad !== 0 || r.bytes !== count * size || s.count !== total || s.bytes !== total * size || s.bad !== 0) {
+    throw new Outcome(
+      "FAILED",
+      `requester got ${r.count} replies / ${r.bytes} B (${r.bad} malformed), replier got ${s.count} / ${s.bytes} B (want ${total} / ${total * size})`,
+    )
+  }
+  const secs = r.ns / 1e9
+  return { secs, rate: count / secs, p50us: r.p50 / 1e3, p99us: r.p99 / 1e3, meanUs: r.mean / 1e3, maxUs: r.max / 1e3 }
+}
+
+/** pub/sub: subscribers confirm a warm-up message before the timed phase; loss is counted. */
+async function pubsub(spawn, row, count, endpoint) {
+  const { size, subscribers } = row
+  const pub = spawn({ role: "pub", endpoint, count, size }, "publisher")
+  const ready = await pub.next("ready")
+  const subs = []
+  for (let i = 0; i < subscribers; i++) subs.push(spawn({ role: "sub", endpoint: ready.endpoint, size }, `subscriber${i + 1}`))
+  pub.post({ t: "warmup" })
+  await Promise.all(subs.map((s) => s.next("warm")))
+  pub.post({ t: "go" })
+  const sent = await pub.next("sent")
+  const results = await Promise.all(subs.map((s) => s.next("result")))
+  const bad = results.find((r) => r.bad !== 0 || r.count > count || r.bytes !== r.count * size)
+  if (bad) throw new Outcome("FAILED", `subscriber got ${bad.count} msgs / ${bad.bytes} B (${bad.bad} malformed) of ${count} published`)
+  const rates = results.map((r) => (r.count > 1 && r.ns > 0 ? (r.count - 1) / (r.ns / 1e9) : 0))
+  const delivered = results.reduce((a, r) => a + r.count, 0)
+  const secs = Math.max(sent.ns / 1e9, ...results.map((r) => r.ns / 1e9))
+  return {
+    secs,
+    rate: rates.reduce((a, b) => a + b, 0) / rates.length,
+    loss: 1 - delivered / (count * subscribers),
+    pubRate: count / (sent.ns / 1e9),
+    perSub: results.map((r) => r.count),
+  }
+}
+
+const SCENARIOS = { throughput, latency, pubsub }
+
+/** Starts a child that imports a library and lists its exported classes. */
+export async function probe(libSpec, timeoutMs = 20000) {
+  const child = new Child({ role: "probe", lib: libSpec }, "probe")
+  let timer
+  try {
+    return await Promise.race([
+      child.next("probe"),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Outcome("TIMEOUT", "import did not finish")), timeoutMs)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
+    child.kill()
+    await child.exited
+  }
+}

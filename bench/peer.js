@@ -1,0 +1,268 @@
+// One side of a benchmark measurement, run as a child process by bench/compare.js.
+//
+// Usage (by the driver only): fork("bench/peer.js", [JSON.stringify(config)])
+// config: { role, lib, endpoint?, count?, size?, warmup?, kind? }
+//
+// The child talks to the driver over the fork() IPC channel:
+//   child -> driver: { t: "ready", endpoint } | { t: "sent", count, ns } | { t: "result", ... }
+//                    { t: "warm" } | { t: "progress", seq, count } | { t: "bye", maxRSS }
+//                    { t: "error", message } | { t: "probe", ... }
+//   driver -> child: { t: "warmup" } | { t: "go" } | { t: "progress", seq } | { t: "exit" }
+// Every socket is created with linger 0: the driver only sends "exit" once the receiving side
+// has reported, so nothing that is still queued matters by then.
+
+import { hrtime } from "node:process"
+import { setImmediate as tick } from "node:timers/promises"
+
+const FILL = 0x61 // 'a': payload byte of push/pull, dealer/router, req/rep messages
+const PUB_WARM = 0x57 // 'W'
+const PUB_DATA = 0x44 // 'D'
+const PUB_END = 0x45 // 'E'
+
+const cfg = JSON.parse(process.argv[2] ?? "{}")
+const sockets = []
+
+// ---- driver commands -------------------------------------------------------------------------
+const seen = new Map() // command type -> last message
+const waiting = new Map() // command type -> resolve[]
+let onProgress = null
+
+process.on("message", (m) => {
+  if (m.t === "progress") {
+    onProgress?.(m.seq)
+    return
+  }
+  if (m.t === "exit") {
+    void shutdown(0)
+    return
+  }
+  seen.set(m.t, m)
+  const list = waiting.get(m.t)
+  if (list) {
+    waiting.delete(m.t)
+    for (const resolve of list) resolve(m)
+  }
+})
+process.on("disconnect", () => process.exit(3)) // driver went away: never linger as an orphan
+
+function command(type) {
+  if (seen.has(type)) return Promise.resolve(seen.get(type))
+  return new Promise((resolve) => {
+    const list = waiting.get(type) ?? []
+    list.push(resolve)
+    waiting.set(type, list)
+  })
+}
+
+function report(message) {
+  return new Promise((resolve) => {
+    if (!process.connected) return resolve()
+    process.send(message, () => resolve())
+  })
+}
+
+let exiting = false
+async function shutdown(code) {
+  if (exiting) return
+  exiting = true
+  for (const s of sockets) {
+    try {
+      s.close()
+    } catch {
+      // already closed or failed: the process is going away anyway
+    }
+  }
+  await report({ t: "bye", maxRSS: process.resourceUsage().maxRSS })
+  process.exit(code)
+}
+
+async function fail(err) {
+  if (exiting) return // sockets closed under a running loop during shutdown: not an error
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+  await report({ t: "error", message })
+  process.exit(1)
+}
+process.on("uncaughtException", fail)
+process.on("unhandledRejection", fail)
+
+// ---- library loading -----------------------------------------------------------------------
+async function load(spec) {
+  const mod = await import(spec)
+  // CJS packages imported from ESM may only expose a default export
+  return mod.Push || mod.Pull || !mod.default ? mod : mod.default
+}
+
+function make(lib, className) {
+  const Cls = lib[className]
+  if (typeof Cls !== "function") throw new Error(`library has no class ${className}`)
+  const sock = new Cls({ linger: 0 })
+  sockets.push(sock)
+  return sock
+}
+
+const elapsed = (t0) => Number(hrtime.bigint() - t0)
+
+// ---- roles -----------------------------------------------------------------------------------
+const roles = {
+  /** Reports which classes the library exports (and zeromq's libzmq version). */
+  async probe(lib) {
+    const classes = Object.keys(lib).filter((k) => typeof lib[k] === "function")
+    await report({ t: "probe", classes, version: typeof lib.version === "string" ? lib.version : null })
+    process.exit(0)
+  },
+
+  /** Pull or Router: binds, receives exactly `count` messages, measures first -> last. */
+  async recv(lib) {
+    const router = cfg.kind === "router"
+    const sock = make(lib, router ? "Router" : "Pull")
+    await sock.bind(cfg.endpoint)
+    await report({ t: "ready", endpoint: sock.lastEndpoint })
+    const { count: n, size } = cfg
+    const frames = router ? 2 : 1
+    let count = 0
+    let bytes = 0
+    let bad = 0
+    onProgress = (seq) => void report({ t: "progress", seq, count })
+    let t0 = 0n
+    while (count < n) {
+      const msg = await sock.receive()
+      if (count === 0) t0 = hrtime.bigint()
+      const payload = msg[msg.length - 1]
+      count++
+      bytes += payload.length
+      if (msg.length !== frames || payload.length !== size || payload[0] !== FILL || payload[size - 1] !== FILL) bad++
+    }
+    const ns = elapsed(t0)
+    await report({ t: "result", count, bytes, bad, ns })
+  },
+
+  /** Push or Dealer: connects and sends `count` identical messages, one await each. */
+  async send(lib) {
+    const sock = make(lib, cfg.kind === "dealer" ? "Dealer" : "Push")
+    await sock.connect(cfg.endpoint)
+    const buf = Buffer.alloc(cfg.size, FILL)
+    const n = cfg.count
+    const t0 = hrtime.bigint()
+    for (let i = 0; i < n; i++) await sock.send(buf)
+    await report({ t: "sent", count: n, ns: elapsed(t0) })
+  },
+
+  /** Reply: binds and echoes `count` requests (warm-up included). */
+  async rep(lib) {
+    const sock = make(lib, "Reply")
+    await sock.bind(cfg.endpoint)
+    await report({ t: "ready", endpoint: sock.lastEndpoint })
+    let bytes = 0
+    let bad = 0
+    for (let i = 0; i < cfg.count; i++) {
+      const msg = await sock.receive()
+      const payload = msg[0]
+      bytes += payload.length
+      if (msg.length !== 1 || payload.length !== cfg.size) bad++
+      await sock.send(payload)
+    }
+    await report({ t: "result", count: cfg.count, bytes, bad })
+  },
+
+  /** Request: `warmup` untimed round trips, then `count` timed ones; reports percentiles. */
+  async req(lib) {
+    const sock = make(lib, "Request")
+    await sock.connect(cfg.endpoint)
+    const buf = Buffer.alloc(cfg.size, FILL)
+    let bad = 0
+    for (let i = 0; i < cfg.warmup; i++) {
+      await sock.send(buf)
+      await sock.receive()
+    }
+    const n = cfg.count
+    const lat = new Float64Array(n)
+    let bytes = 0
+    const t0 = hrtime.bigint()
+    for (let i = 0; i < n; i++) {
+      const a = hrtime.bigint()
+      await sock.send(buf)
+      const msg = await sock.receive()
+      lat[i] = Number(hrtime.bigint() - a)
+      const payload = msg[0]
+      bytes += payload.length
+      if (msg.length !== 1 || payload.length !== cfg.size || payload[0] !== FILL) bad++
+    }
+    const ns = elapsed(t0)
+    lat.sort()
+    const pct = (p) => lat[Math.max(0, Math.ceil(p * n) - 1)]
+    let sum = 0
+    for (let i = 0; i < n; i++) sum += lat[i]
+    await report({ t: "result", count: n, bytes, bad, ns, p50: pct(0.5), p99: pct(0.99), mean: sum / n, max: lat[n - 1] })
+  },
+
+  /** Publisher: warm-up messages until told "go", then `count` data messages, then end markers. */
+  async pub(lib) {
+    const sock = make(lib, "Publisher")
+    await sock.bind(cfg.endpoint)
+    await report({ t: "ready", endpoint: sock.lastEndpoint })
+    const warm = Buffer.alloc(cfg.size, PUB_WARM)
+    const data = Buffer.alloc(cfg.size, PUB_DATA)
+    const end = Buffer.alloc(cfg.size, PUB_END)
+    await command("warmup")
+    // Warm-up: one message per event-loop turn so the "go" command can get in.
+    while (!seen.has("go")) {
+      await sock.send(warm)
+      await tick()
+    }
+    const n = cfg.count
+    const t0 = hrtime.bigint()
+    for (let i = 0; i < n; i++) await sock.send(data)
+    await report({ t: "sent", count: n, ns: elapsed(t0) })
+    // End markers until the driver says "exit" (markers can be dropped at HWM too).
+    for (;;) {
+      await sock.send(end)
+      await tick()
+    }
+  },
+
+  /** Subscriber: reports the first warm-up message, counts data messages until an end marker. */
+  async sub(lib) {
+    const sock = make(lib, "Subscriber")
+    sock.subscribe()
+    await sock.connect(cfg.endpoint)
+    const size = cfg.size
+    let warm = false
+    let count = 0
+    let bytes = 0
+    let bad = 0
+    let t0 = 0n
+    let tLast = 0n
+    for (;;) {
+      const msg = await sock.receive()
+      const m = msg[0]
+      const kind = m[0]
+      if (kind === PUB_DATA) {
+        tLast = hrtime.bigint()
+        if (count === 0) t0 = tLast
+        count++
+        bytes += m.length
+        if (msg.length !== 1 || m.length !== size || m[size - 1] !== PUB_DATA) bad++
+      } else if (kind === PUB_WARM) {
+        if (!warm) {
+          warm = true
+          void report({ t: "warm" })
+        }
+      } else if (kind === PUB_END) {
+        break
+      } else {
+        bad++
+      }
+    }
+    await report({ t: "result", count, bytes, bad, ns: Number(tLast - t0) })
+    // stop receiving; wait for "exit"
+  },
+}
+
+try {
+  const role = roles[cfg.role]
+  if (!role) throw new Error(`unknown role ${cfg.role}`)
+  const lib = await load(cfg.lib)
+  await role(lib)
+} catch (err) {
+  await fail(err)
+}
