@@ -1,3 +1,10 @@
 // Public entry point: only what users import. Internal modules are imported by path in tests.
 export { ZmqError } from "./errors.js"
-export type { ErrorCode, ProtocolErrorCode } from "./errors.js"
+export type { ErrorCode, ProtocolErrorCode, AnyErrorCode } from "./errors.js"
+export type { SocketEvent, EventType, SocketEvents } from "./events.js"
+export type { MessageLike, MessageInput } from "./message.js"
+export type { SocketOptions } from "./socket/options.js"
+export type { ConnectOptions } from "./socket/socket-base.js"
+export { Push, type PushOptions } from "./socket/push.js"
+export { Pull, type PullOptions } from "./socket/pull.js"
+export { Pair } from "./socket/pair.js"

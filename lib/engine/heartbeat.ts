@@ -1,0 +1,66 @@
+// ZMTP 3.1 heartbeats (RFC 37 "Connection Heartbeating", libzmq stream_engine_base timers):
+// PING every interval; after a PING, silence for `timeout` closes the connection; a peer's PING
+// with a TTL closes the connection when nothing at all arrives within the TTL. "Any incoming
+// traffic" is tracked with a flag set per chunk, so data never touches a timer.
+
+export interface HeartbeatHost {
+  sendPing(ttlDeciseconds: number): void
+  onHeartbeatExpired(): void
+}
+
+export interface HeartbeatOptions {
+  interval: number
+  /** -1 = same as interval (libzmq default). */
+  timeout: number
+  /** Sent in our PING so the peer can time us out; ms, 0 = none. */
+  timeToLive: number
+}
+
+export class Heartbeat {
+  private pingTimer: NodeJS.Timeout | undefined
+  private timeoutTimer: NodeJS.Timeout | undefined
+  private ttlTimer: NodeJS.Timeout | undefined
+  private trafficSincePing = false
+  private trafficSinceTtl = false
+
+  constructor(private readonly host: HeartbeatHost, private readonly options: HeartbeatOptions) {}
+
+  start(): void {
+    if (this.options.interval <= 0) return
+    this.pingTimer = setInterval(() => this.ping(), this.options.interval).unref()
+  }
+
+  /** Anything arrived from the peer. */
+  sawTraffic(): void {
+    this.trafficSincePing = true
+    this.trafficSinceTtl = true
+  }
+
+  /** The peer pinged us with a TTL: expect traffic within it (TTLs under 100 ms have no effect). */
+  peerPinged(ttlMs: number): void {
+    if (ttlMs < 100 || this.ttlTimer) return
+    this.trafficSinceTtl = false
+    this.ttlTimer = setTimeout(() => {
+      this.ttlTimer = undefined
+      if (!this.trafficSinceTtl) this.host.onHeartbeatExpired()
+    }, ttlMs).unref()
+  }
+
+  stop(): void {
+    clearInterval(this.pingTimer)
+    clearTimeout(this.timeoutTimer)
+    clearTimeout(this.ttlTimer)
+    this.pingTimer = this.timeoutTimer = this.ttlTimer = undefined
+  }
+
+  private ping(): void {
+    this.host.sendPing(this.options.timeToLive / 100)
+    if (this.timeoutTimer) return
+    this.trafficSincePing = false
+    const timeout = this.options.timeout >= 0 ? this.options.timeout : this.options.interval
+    this.timeoutTimer = setTimeout(() => {
+      this.timeoutTimer = undefined
+      if (!this.trafficSincePing) this.host.onHeartbeatExpired()
+    }, timeout).unref()
+  }
+}

@@ -1,0 +1,306 @@
+// One ZMTP connection over a byte stream (tcp or ipc): greeting, NULL handshake, heartbeats, and
+// the data path between the wire and one Pipe. States: greeting -> handshake -> ready -> closed.
+// A fault closes this connection only and is reported to the host; it never throws.
+import type { Socket as NetSocket } from "node:net"
+import { zmqError, type ZmqError } from "../errors.js"
+import type { Message, PeerInfo, Pipe, PipeEngine } from "../pipe/pipe.js"
+import { scheduleFlush } from "../util/flush-scheduler.js"
+import { COMMAND, GREETING_SIZE } from "../zmtp/constants.js"
+import {
+  encodeCommand, encodeError, encodePing, encodePong, encodeSubscription, parseCommand, parseErrorReason,
+  parsePing,
+} from "../zmtp/command.js"
+import { FrameDecoder, type DecoderSink } from "../zmtp/decoder.js"
+import { encodeMessages } from "../zmtp/encoder.js"
+import { checkGreetingPrefix, effectiveMinor, encodeGreeting, parseGreeting } from "../zmtp/greeting.js"
+import { checkPeerReady, encodeLocalReady, type LocalIdentity } from "./handshake.js"
+import { Heartbeat, type HeartbeatHost } from "./heartbeat.js"
+
+export interface EngineOptions {
+  local: LocalIdentity
+  handshakeInterval: number
+  heartbeatInterval: number
+  heartbeatTimeout: number
+  heartbeatTimeToLive: number
+  maxMessageSize: number
+  /** The local socket is a PUB/XPUB: SUBSCRIBE/CANCEL commands become 0x01/0x00 messages. */
+  receivesSubscriptions: boolean
+  /** Remote address, for events. */
+  address: string
+}
+
+export type CloseKind = "protocol" | "timeout" | "closed" | "local"
+
+export interface EngineClose {
+  kind: CloseKind
+  error?: ZmqError | undefined
+  /** The handshake had completed. */
+  handshaken: boolean
+}
+
+/** The connection manager that owns an engine (a dialer or a listener). */
+export interface EngineHost {
+  /** Handshake done: the host must call engine.attach(pipe) synchronously, or engine.close(). */
+  onEngineReady(engine: StreamEngine, peer: PeerInfo): void
+  /** The connection is over; called exactly once. */
+  onEngineClosed(engine: StreamEngine, close: EngineClose): void
+}
+
+const enum State { Greeting, Handshake, Ready, Closed }
+
+/** Most octets taken from the pipe per flush; the rest waits for the next one (bounded memory). */
+const MAX_FLUSH_BYTES = 256 * 1024
+
+export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
+  private state = State.Greeting
+  private readonly greeting = Buffer.alloc(GREETING_SIZE)
+  private greetingHave = 0
+  private readonly decoder: FrameDecoder
+  private pipe: Pipe | undefined
+  private peerMinor = 1
+  private blocked = false
+  private flushPending = false
+  private commands: Buffer[] = []
+  private handshakeTimer: NodeJS.Timeout | undefined
+  private readonly heartbeat: Heartbeat
+
+  constructor(
+    readonly stream: NetSocket,
+    private readonly host: EngineHost,
+    readonly options: EngineOptions,
+  ) {
+    this.decoder = new FrameDecoder(this, options.maxMessageSize)
+    this.heartbeat = new Heartbeat(this, {
+      interval: options.heartbeatInterval,
+      timeout: options.heartbeatTimeout,
+      timeToLive: options.heartbeatTimeToLive,
+    })
+    stream.setNoDelay?.(true)
+    stream.on("data", (chunk: Buffer) => this.onData(chunk))
+    stream.on("drain", () => this.onDrain())
+    stream.on("error", () => {}) // the 'close' that follows reports it
+    stream.on("close", () => this.finish({ kind: "closed", handshaken: this.state === State.Ready }))
+    if (options.handshakeInterval > 0) {
+      this.handshakeTimer = setTimeout(() => this.onHandshakeTimeout(), options.handshakeInterval).unref()
+    }
+    // NULL mechanism: READY needs nothing from the peer, so greeting and READY leave together.
+    stream.write(Buffer.concat([encodeGreeting(), encodeLocalReady(options.local)]))
+  }
+
+  get address(): string {
+    return this.options.address
+  }
+
+  attach(pipe: Pipe, peer: PeerInfo): void {
+    this.pipe = pipe
+    pipe.attach(this, peer)
+  }
+
+  // ---- input -------------------------------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    if (this.state === State.Closed) return
+    this.heartbeat.sawTraffic()
+    if (this.state === State.Greeting) {
+      const rest = this.readGreeting(chunk)
+      if (rest === undefined || rest.length === 0) return
+      chunk = rest
+    }
+    this.decoder.push(chunk)
+  }
+
+  /** Collects the 64 greeting octets; returns what follows them once complete. */
+  private readGreeting(chunk: Buffer): Buffer | undefined {
+    const take = Math.min(GREETING_SIZE - this.greetingHave, chunk.length)
+    chunk.copy(this.greeting, this.greetingHave, 0, take)
+    this.greetingHave += take
+    const error = checkGreetingPrefix(this.greeting.subarray(0, this.greetingHave))
+    if (error) return void this.fail(error, "protocol")
+    if (this.greetingHave < GREETING_SIZE) return undefined
+    const greeting = parseGreeting(this.greeting)
+    if (greeting.mechanism !== "NULL") {
+      return void this.fail(zmqError("ERR_ZMTP_MECHANISM_MISMATCH", `peer uses mechanism ${greeting.mechanism}, we use NULL`), "protocol")
+    }
+    this.peerMinor = effectiveMinor(greeting)
+    this.state = State.Handshake
+    return chunk.subarray(take)
+  }
+
+  onMessage(frames: Message): void {
+    if (this.state !== State.Ready) {
+      if (this.state === State.Handshake) this.fail(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", "peer sent a message before READY"), "protocol")
+      return
+    }
+    if (!this.pipe!.deliver(frames)) this.stream.pause()
+  }
+
+  onCommand(body: Buffer): void {
+    const command = parseCommand(body)
+    if (this.state === State.Handshake) return this.handshakeCommand(command)
+    if (this.state !== State.Ready || command === undefined) return // malformed: dropped, as libzmq
+    switch (command.name) {
+      case COMMAND.PING: return this.onPing(command.data)
+      case COMMAND.PONG: return
+      case COMMAND.SUBSCRIBE: case COMMAND.CANCEL: return this.onSubscription(command.name, command.data)
+      case COMMAND.ERROR:
+        return this.fail(zmqError("ERR_ZMTP_PEER_ERROR", `peer sent ERROR: ${parseErrorReason(command.data)}`), "protocol", false)
+      case COMMAND.READY: return // a second READY is ignored, as libzmq does
+      default: this.pipe!.owner.onPipeCommand(this.pipe!, command.name, command.data)
+    }
+  }
+
+  onDecodeError(error: ZmqError): void {
+    this.fail(error, "protocol")
+  }
+
+  private handshakeCommand(command: ReturnType<typeof parseCommand>): void {
+    if (command?.name === COMMAND.ERROR) {
+      return this.fail(zmqError("ERR_ZMTP_PEER_ERROR", `peer refused the handshake: ${parseErrorReason(command.data)}`), "protocol", false)
+    }
+    if (command?.name !== COMMAND.READY) {
+      return this.fail(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", `expected READY, got ${command?.name ?? "a malformed command"}`), "protocol")
+    }
+    const ready = checkPeerReady(this.options.local.socketType, command.data)
+    if (ready instanceof Error) return this.fail(ready, "protocol", true, ready.code === "ERR_ZMTP_INCOMPATIBLE_SOCKET_TYPE")
+    clearTimeout(this.handshakeTimer)
+    this.state = State.Ready
+    this.heartbeat.start()
+    this.host.onEngineReady(this, { ...ready, minor: this.peerMinor, address: this.options.address })
+    if (this.pipe === undefined && this.state === State.Ready) this.close()
+  }
+
+  private onPing(data: Buffer): void {
+    const ping = parsePing(data)
+    if (!ping) return
+    this.heartbeat.peerPinged(ping.ttlMs)
+    this.queueCommand(encodePong(ping.context))
+  }
+
+  private onSubscription(name: string, prefix: Buffer): void {
+    if (!this.options.receivesSubscriptions) return
+    const message = Buffer.allocUnsafe(prefix.length + 1)
+    message[0] = name === COMMAND.SUBSCRIBE ? 1 : 0
+    prefix.copy(message, 1)
+    if (!this.pipe!.deliver([message])) this.stream.pause()
+  }
+
+  // ---- output ------------------------------------------------------------------------------
+
+  requestFlush(): void {
+    if (this.flushPending || this.state === State.Closed) return
+    this.flushPending = true
+    scheduleFlush(this)
+  }
+
+  sendCommand(name: string, data: Buffer): boolean {
+    if (this.state !== State.Ready) return false
+    this.queueCommand(encodeCommand(name, data))
+    return true
+  }
+
+  sendPing(ttlDeciseconds: number): void {
+    this.queueCommand(encodePing(ttlDeciseconds))
+  }
+
+  private queueCommand(frame: Buffer): void {
+    this.commands.push(frame)
+    this.requestFlush()
+  }
+
+  flush(): void {
+    this.flushPending = false
+    if (this.state !== State.Ready || this.blocked) return
+    const pipe = this.pipe!
+    const out: Buffer[] = this.commands
+    this.commands = []
+    for (let sub = pipe.subscriptions.shift(); sub; sub = pipe.subscriptions.shift()) {
+      out.push(encodeSubscription(sub.prefix, sub.subscribe, this.peerMinor))
+    }
+    const batch: Message[] = []
+    let bytes = 0
+    while (bytes < MAX_FLUSH_BYTES) {
+      const message = pipe.takeOutbound()
+      if (message === undefined) break
+      batch.push(message)
+      for (const frame of message) bytes += frame.length + 9
+    }
+    if (batch.length > 0) encodeMessages(batch, out)
+    if (out.length > 0) this.write(out)
+    if (this.state !== State.Ready) return
+    if (pipe.outbound.length > 0 || pipe.subscriptions.length > 0) {
+      if (!this.blocked) this.requestFlush()
+    } else if (!this.blocked) {
+      pipe.owner.onPipeDrained(pipe)
+    }
+  }
+
+  private write(buffers: Buffer[]): void {
+    const stream = this.stream
+    let ok = true
+    if (buffers.length === 1) {
+      ok = stream.write(buffers[0]!)
+    } else {
+      stream.cork()
+      for (const buffer of buffers) ok = stream.write(buffer)
+      stream.uncork()
+    }
+    if (!ok) this.blocked = true
+  }
+
+  private onDrain(): void {
+    this.blocked = false
+    if (this.state === State.Ready) this.flush()
+  }
+
+  resumeReading(): void {
+    if (this.state === State.Ready) this.stream.resume()
+  }
+
+  // ---- closing -----------------------------------------------------------------------------
+
+  onHeartbeatExpired(): void {
+    this.fail(zmqError("ETIMEDOUT", "heartbeat timed out"), "timeout", false)
+  }
+
+  private onHandshakeTimeout(): void {
+    this.fail(zmqError("ETIMEDOUT", `no handshake within ${this.options.handshakeInterval} ms`), "timeout", false)
+  }
+
+  /** Ends the connection because of a fault; optionally tells the peer why with ERROR first. */
+  private fail(error: ZmqError, kind: CloseKind, sendsError = false, explain = false): void {
+    if (this.state === State.Closed) return
+    const handshaken = this.state === State.Ready
+    if (sendsError && explain) {
+      this.stream.end(encodeError(error.message.slice(0, 255)))
+      setTimeout(() => this.stream.destroy(), 1000).unref()
+    } else {
+      this.stream.destroy()
+    }
+    this.finish({ kind, error, handshaken })
+  }
+
+  /**
+   * Local close. `graceful` lets what is already written reach the peer (stream end, as after a
+   * linger wait); otherwise the connection is dropped at once.
+   */
+  close(graceful = false): void {
+    if (this.state === State.Closed) return
+    if (graceful) {
+      this.stream.end()
+      this.stream.resume() // keep reading so the peer's FIN is seen and the handle is released
+    } else {
+      this.stream.destroy()
+    }
+    this.finish({ kind: "local", handshaken: this.state === State.Ready })
+  }
+
+  private finish(close: EngineClose): void {
+    if (this.state === State.Closed) return
+    this.state = State.Closed
+    clearTimeout(this.handshakeTimer)
+    this.heartbeat.stop()
+    this.commands = []
+    this.pipe?.detach(this)
+    this.host.onEngineClosed(this, close)
+  }
+}

@@ -1,0 +1,96 @@
+// The socket event channel (zeromq.js Observer names): an emitter facade plus an async iterator.
+// Events are queued for the iterator only once someone iterates or calls receive(), and that
+// queue is bounded: monitoring never grows memory without limit.
+import { EventEmitter } from "node:events"
+import { zmqError, type ZmqError } from "./errors.js"
+
+export type EventType =
+  | "accept" | "accept:error" | "bind" | "bind:error" | "connect" | "connect:delay" | "connect:retry"
+  | "close" | "close:error" | "disconnect" | "end" | "handshake" | "handshake:error:protocol"
+  | "handshake:error:auth" | "handshake:error:other" | "unbind"
+  // Extensions:
+  | "discovery:up" | "discovery:down" | "discovery:ignored" | "codec:error"
+  | "reliable:fallback" | "reliable:refused" | "reliable:resend" | "reliable:ack"
+  | "journal:corrupt"
+
+export interface SocketEvent {
+  type: EventType
+  /** The endpoint the event is about. */
+  address?: string
+  error?: ZmqError
+  /** connect:retry: milliseconds until the next attempt. */
+  interval?: number
+  /** Extension details (discovery peers, reliable counters...). */
+  detail?: Readonly<Record<string, unknown>>
+}
+
+const MAX_QUEUED = 1000
+
+export class SocketEvents implements AsyncIterable<SocketEvent> {
+  private readonly emitter = new EventEmitter()
+  private queue: SocketEvent[] | undefined
+  private waiter: { resolve(event: SocketEvent): void; reject(error: ZmqError): void } | undefined
+  private ended = false
+
+  on(type: EventType, listener: (event: SocketEvent) => void): this {
+    this.emitter.on(type, listener)
+    return this
+  }
+
+  once(type: EventType, listener: (event: SocketEvent) => void): this {
+    this.emitter.once(type, listener)
+    return this
+  }
+
+  off(type: EventType, listener: (event: SocketEvent) => void): this {
+    this.emitter.off(type, listener)
+    return this
+  }
+
+  get closed(): boolean {
+    return this.ended
+  }
+
+  /** Next event; rejects with EBADF once the socket has closed and every event was read. */
+  receive(): Promise<SocketEvent> {
+    const queued = (this.queue ??= []).shift()
+    if (queued) return Promise.resolve(queued)
+    if (this.ended) return Promise.reject(zmqError("EBADF", "socket events have ended"))
+    if (this.waiter) return Promise.reject(zmqError("EBUSY", "events.receive() is already waiting"))
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }))
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<SocketEvent> {
+    while (true) {
+      try {
+        yield await this.receive()
+      } catch {
+        return
+      }
+    }
+  }
+
+  /** Internal: publish an event. */
+  emit(event: SocketEvent): void {
+    if (this.ended) return
+    this.emitter.emit(event.type, event)
+    const waiter = this.waiter
+    if (waiter) {
+      this.waiter = undefined
+      waiter.resolve(event)
+    } else if (this.queue) {
+      if (this.queue.length >= MAX_QUEUED) this.queue.shift()
+      this.queue.push(event)
+    }
+  }
+
+  /** Internal: the socket closed; emits "end" and finishes iteration. */
+  end(): void {
+    if (this.ended) return
+    this.emit({ type: "end" })
+    this.ended = true
+    const waiter = this.waiter
+    this.waiter = undefined
+    waiter?.reject(zmqError("EBADF", "socket events have ended"))
+  }
+}

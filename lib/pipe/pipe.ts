@@ -1,0 +1,167 @@
+// A Pipe is one peer as the socket sees it: a bounded outbound queue (sendHighWaterMark), a
+// bounded inbound queue (receiveHighWaterMark), the peer's identity, and the engine that moves
+// messages between the queues and the wire. Strategies and sockets see Pipes, never bytes.
+//
+// Back-pressure has hysteresis at the low-water mark (libzmq pipe_t::compute_lwm): a full
+// outbound queue makes the pipe unwritable until the engine has taken it down to the lwm, and a
+// full inbound queue pauses the engine until the socket has read it down to the lwm.
+import type { Metadata } from "../zmtp/metadata.js"
+import { Queue } from "../util/queue.js"
+
+/** One whole multipart message. Frames are never handled alone above the codec. */
+export type Message = Buffer[]
+
+export interface PeerInfo {
+  /** The peer's Socket-Type as announced in READY (inproc: the peer socket's type). */
+  socketType: string
+  /** The peer's Identity property, when it sent a non-empty one. */
+  identity: Buffer | undefined
+  /** All READY properties, keyed by lower-cased name (X- properties carry extensions). */
+  metadata: Metadata
+  /** ZMTP minor version rules that apply to the peer (0 for a 3.0 peer). */
+  minor: number
+  /** Remote address, for events. */
+  address: string
+}
+
+/** Moves messages between a pipe and one connection. Calls come from the socket's thread only. */
+export interface PipeEngine {
+  /** The pipe has outbound messages or subscriptions; flush soon. Cheap to call repeatedly. */
+  requestFlush(): void
+  /** The inbound queue fell to its low-water mark; reading may continue. */
+  resumeReading(): void
+  /** Sends an out-of-band command frame (extensions, e.g. acks) after what is already queued. */
+  sendCommand(name: string, data: Buffer): boolean
+  /** Ends the connection at once; the engine detaches itself from the pipe. */
+  close(): void
+}
+
+/** The socket side of a pipe. Callbacks may re-enter the pipe (write/read), not the engine. */
+export interface PipeOwner {
+  onPipeReadable(pipe: Pipe): void
+  onPipeWritable(pipe: Pipe): void
+  /** Everything queued on the pipe has been handed to the OS (used while lingering). */
+  onPipeDrained(pipe: Pipe): void
+  /** A command frame the engine does not handle itself (unknown names are offered here). */
+  onPipeCommand(pipe: Pipe, name: string, data: Buffer): void
+}
+
+/** A subscription change travelling upstream (SUB/XSUB to PUB/XPUB). */
+export interface Subscription {
+  prefix: Buffer
+  subscribe: boolean
+}
+
+export function lowWaterMark(hwm: number): number {
+  // libzmq compute_lwm: (hwm + 1) / 2 keeps both refill and drain batches large.
+  return hwm > 0 ? Math.floor((hwm + 1) / 2) : 0
+}
+
+let nextPipeId = 1
+
+export class Pipe {
+  readonly id = nextPipeId++
+  readonly outbound = new Queue<Message>()
+  readonly inbound = new Queue<Message>()
+  /** Subscriptions to send before any message; replaced wholesale on every reconnect. */
+  readonly subscriptions = new Queue<Subscription>()
+  engine: PipeEngine | undefined
+  peer: PeerInfo | undefined
+  /** Routing id as the owning socket knows this peer (Router), set by the owner. */
+  routingId: Buffer | undefined
+  /** Below the send high-water mark: a strategy may write to it. */
+  writable = true
+  terminated = false
+  /** The endpoint string this pipe belongs to (bound or connected), for events and disconnect. */
+  readonly endpoint: string
+  private readPaused = false
+  private readonly sendLwm: number
+  private readonly receiveLwm: number
+
+  constructor(
+    readonly owner: PipeOwner,
+    readonly sendHwm: number,
+    readonly receiveHwm: number,
+    endpoint: string,
+  ) {
+    this.endpoint = endpoint
+    this.sendLwm = lowWaterMark(sendHwm)
+    this.receiveLwm = lowWaterMark(receiveHwm)
+  }
+
+  /** True when the pipe has a live, handshaken connection. */
+  get connected(): boolean {
+    return this.engine !== undefined
+  }
+
+  /** Queues a message; the caller checked `writable`. Never blocks, never drops. */
+  write(message: Message): void {
+    this.outbound.push(message)
+    if (this.sendHwm > 0 && this.outbound.length >= this.sendHwm) this.writable = false
+    this.engine?.requestFlush()
+  }
+
+  /** Queues a subscription change for the current connection. */
+  writeSubscription(prefix: Buffer, subscribe: boolean): void {
+    this.subscriptions.push({ prefix, subscribe })
+    this.engine?.requestFlush()
+  }
+
+  /** Engine side: next message to put on the wire. */
+  takeOutbound(): Message | undefined {
+    const message = this.outbound.shift()
+    if (!this.writable && this.outbound.length <= this.sendLwm) {
+      this.writable = true
+      if (!this.terminated) this.owner.onPipeWritable(this)
+    }
+    return message
+  }
+
+  /** Engine side: a received message. False means the inbound queue is full: stop reading. */
+  deliver(message: Message): boolean {
+    this.inbound.push(message)
+    if (this.inbound.length === 1) this.owner.onPipeReadable(this)
+    if (this.receiveHwm > 0 && this.inbound.length >= this.receiveHwm) {
+      this.readPaused = true
+      return false
+    }
+    return true
+  }
+
+  /** Socket side: next received message. */
+  read(): Message | undefined {
+    const message = this.inbound.shift()
+    if (this.readPaused && this.inbound.length <= this.receiveLwm) {
+      this.readPaused = false
+      this.engine?.resumeReading()
+    }
+    return message
+  }
+
+  attach(engine: PipeEngine, peer: PeerInfo): void {
+    this.engine = engine
+    this.peer = peer
+    this.subscriptions.clear()
+    if (this.readPaused) engine.resumeReading()
+    this.readPaused = false
+    if (this.outbound.length > 0) engine.requestFlush()
+  }
+
+  /** Called by the engine when its connection ends; queued messages stay for the next one. */
+  detach(engine: PipeEngine): void {
+    if (this.engine !== engine) return
+    this.engine = undefined
+    this.subscriptions.clear()
+  }
+
+  /** The pipe is gone for good: close its connection and drop what it still queues outbound. */
+  terminate(): void {
+    if (this.terminated) return
+    this.terminated = true
+    const engine = this.engine
+    this.engine = undefined
+    engine?.close()
+    this.outbound.clear()
+    this.subscriptions.clear()
+  }
+}

@@ -1,0 +1,186 @@
+// One connect()ed endpoint: dials, hands the connection to an engine, and reconnects with
+// libzmq's back-off. Its pipe is created at connect time and survives reconnects (RFC 28/30:
+// the queue exists "whether or not the connection is established"), unless `immediate`.
+// A protocol error (bad greeting, incompatible type, ERROR from the peer) stops reconnecting.
+import type { Socket as NetSocket } from "node:net"
+import { zmqError, type ZmqError } from "../errors.js"
+import { StreamEngine, type EngineClose, type EngineHost } from "../engine/stream-engine.js"
+import type { PeerInfo, Pipe } from "../pipe/pipe.js"
+import type { Endpoint } from "../transport/endpoint.js"
+import {
+  awaitInprocBind, inprocPeerInfo, linkPipes, lookupInproc, type InprocAcceptor,
+} from "../transport/inproc.js"
+import { dialStream, type StreamEndpoint } from "../transport/stream-transport.js"
+import { Backoff } from "../util/backoff.js"
+import { isCompatible } from "../zmtp/compat.js"
+import type { ConnectionOwner } from "./connection-owner.js"
+
+export class Dialer implements EngineHost {
+  private pipe: Pipe | undefined
+  private engine: StreamEngine | undefined
+  private stream: NetSocket | undefined
+  private retryTimer: NodeJS.Timeout | undefined
+  private cancelInprocWait: (() => void) | undefined
+  private stopped = false
+  private readonly backoff: Backoff
+
+  constructor(
+    private readonly owner: ConnectionOwner,
+    readonly endpoint: Exclude<Endpoint, { transport: "mdns" | "udp" }>,
+    private readonly routingId: Buffer | undefined,
+  ) {
+    const policy = owner.reconnectPolicy()
+    this.backoff = new Backoff(policy.interval, policy.maxInterval)
+  }
+
+  get address(): string {
+    return this.endpoint.address
+  }
+
+  start(): void {
+    if (!this.owner.pipesOnlyWhenConnected && !this.ensurePipe()) return
+    this.dial()
+  }
+
+  /** Stops for good: no more attempts; the pipe and its queued messages go away. */
+  stop(graceful = false): void {
+    if (this.stopped) return
+    this.stopped = true
+    clearTimeout(this.retryTimer)
+    this.cancelInprocWait?.()
+    this.stream?.destroy()
+    this.engine?.close(graceful)
+    this.dropPipe()
+  }
+
+  /** The pipe, for lingering: messages still queued there. */
+  get queuedPipe(): Pipe | undefined {
+    return this.pipe
+  }
+
+  private ensurePipe(): boolean {
+    if (this.pipe) return true
+    const pipe = this.owner.createPipe(this.address)
+    pipe.routingId = this.routingId
+    if (!this.owner.attachPipe(pipe)) {
+      pipe.terminate()
+      this.stop()
+      return false
+    }
+    this.pipe = pipe
+    return true
+  }
+
+  private dropPipe(): void {
+    const pipe = this.pipe
+    this.pipe = undefined
+    if (!pipe) return
+    this.owner.detachPipe(pipe)
+    pipe.terminate()
+  }
+
+  private dial(): void {
+    if (this.stopped) return
+    if (this.endpoint.transport === "inproc") return this.dialInproc(this.endpoint.name)
+    const stream = dialStream(this.endpoint as StreamEndpoint)
+    this.stream = stream
+    this.owner.emit({ type: "connect:delay", address: this.address })
+    const onError = (error: Error) => {
+      if (this.stream === stream) this.stream = undefined
+      this.scheduleRetry(zmqError("ECONNREFUSED", error.message, { address: this.address, cause: error }))
+    }
+    stream.once("error", onError)
+    stream.once("connect", () => {
+      stream.off("error", onError)
+      this.stream = undefined
+      if (this.stopped) return void stream.destroy()
+      this.owner.emit({ type: "connect", address: this.address })
+      this.engine = new StreamEngine(stream, this, this.owner.engineOptions(this.address))
+    })
+  }
+
+  onEngineReady(engine: StreamEngine, peer: PeerInfo): void {
+    if (this.stopped || !this.ensurePipe()) return
+    engine.attach(this.pipe!, peer)
+    if (!this.owner.pipeConnected(this.pipe!)) return
+    this.backoff.reset()
+    this.owner.emit({ type: "handshake", address: this.address })
+  }
+
+  onEngineClosed(engine: StreamEngine, close: EngineClose): void {
+    if (this.engine === engine) this.engine = undefined
+    this.connectionEnded(close)
+  }
+
+  private connectionEnded(close: EngineClose): void {
+    if (close.handshaken && this.pipe) {
+      this.owner.pipeDisconnected(this.pipe)
+      this.owner.emit({ type: "disconnect", address: this.address })
+    } else if (close.kind === "protocol" || close.kind === "timeout") {
+      const type = close.kind === "protocol" ? "handshake:error:protocol" : "handshake:error:other"
+      this.owner.emit({ type, address: this.address, ...(close.error ? { error: close.error } : {}) })
+    }
+    if (this.owner.pipesOnlyWhenConnected) this.dropPipe()
+    if (this.stopped || close.kind === "local") return
+    if (close.kind === "protocol") return this.stop() // libzmq: a protocol error ends the session
+    this.scheduleRetry(close.error)
+  }
+
+  private scheduleRetry(error?: ZmqError): void {
+    if (this.stopped) return
+    const interval = this.backoff.next()
+    if (interval < 0) return this.stop()
+    this.owner.emit({ type: "connect:retry", address: this.address, interval, ...(error ? { error } : {}) })
+    this.retryTimer = setTimeout(() => this.dial(), interval).unref()
+  }
+
+  // ---- inproc ------------------------------------------------------------------------------
+
+  private dialInproc(name: string): void {
+    const acceptor = lookupInproc(name)
+    if (!acceptor) {
+      this.cancelInprocWait = awaitInprocBind(name, () => this.dial())
+      return
+    }
+    const local = this.owner.localIdentity
+    if (!isCompatible(local.socketType, acceptor.local.socketType)) {
+      const error = zmqError("ERR_ZMTP_INCOMPATIBLE_SOCKET_TYPE", `a ${local.socketType} socket cannot talk to a ${acceptor.local.socketType} peer`)
+      this.owner.emit({ type: "handshake:error:protocol", address: this.address, error })
+      return this.stop()
+    }
+    if (!this.ensurePipe()) return
+    const ourInfo = inprocPeerInfo(local, this.address)
+    const theirPipe = acceptor.acceptInproc(ourInfo, this.address)
+    if (!theirPipe) return this.stop()
+    this.link(acceptor, theirPipe, ourInfo)
+  }
+
+  private link(acceptor: InprocAcceptor, theirPipe: Pipe, ourInfo: PeerInfo): void {
+    const pipe = this.pipe!
+    linkPipes(
+      {
+        pipe, peer: inprocPeerInfo(acceptor.local, this.address),
+        receivesSubscriptions: this.owner.receivesSubscriptions,
+        onClosed: () => this.inprocClosed(acceptor),
+      },
+      {
+        pipe: theirPipe, peer: ourInfo, receivesSubscriptions: acceptor.receivesSubscriptions,
+        onClosed: () => acceptor.inprocClosed(theirPipe),
+      },
+    )
+    acceptor.inprocLinked(theirPipe)
+    this.owner.emit({ type: "connect", address: this.address })
+    if (this.owner.pipeConnected(pipe)) this.owner.emit({ type: "handshake", address: this.address })
+  }
+
+  private inprocClosed(acceptor: InprocAcceptor): void {
+    if (this.pipe) {
+      this.owner.pipeDisconnected(this.pipe)
+      this.owner.emit({ type: "disconnect", address: this.address })
+    }
+    if (this.owner.pipesOnlyWhenConnected) this.dropPipe()
+    // Re-link only to a new bind of the name (or wait for one); the same binder dropping us
+    // while still bound means it refused us.
+    if (!this.stopped && lookupInproc((this.endpoint as { name: string }).name) !== acceptor) this.dial()
+  }
+}

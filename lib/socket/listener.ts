@@ -1,0 +1,120 @@
+// One bound endpoint: accepts connections (tcp/ipc) or inproc links, and gives each handshaken
+// connection its own pipe, which lives exactly as long as that connection. unbind()/close()
+// stop accepting and end the connections accepted here (libzmq terminates them too).
+import type { Socket as NetSocket } from "node:net"
+import { StreamEngine, type EngineClose, type EngineHost } from "../engine/stream-engine.js"
+import type { LocalIdentity } from "../engine/handshake.js"
+import type { PeerInfo, Pipe } from "../pipe/pipe.js"
+import type { Endpoint } from "../transport/endpoint.js"
+import { bindInproc, unbindInproc, type InprocAcceptor } from "../transport/inproc.js"
+import { listenStream, type StreamEndpoint, type StreamListener } from "../transport/stream-transport.js"
+import type { ConnectionOwner } from "./connection-owner.js"
+
+export class Listener implements EngineHost, InprocAcceptor {
+  private streamListener: StreamListener | undefined
+  private readonly engines = new Map<StreamEngine, Pipe | undefined>()
+  private readonly inprocPipes = new Set<Pipe>()
+  private closed = false
+  /** The resolved endpoint (lastEndpoint). */
+  endpoint: string
+
+  private constructor(private readonly owner: ConnectionOwner, readonly requested: Endpoint) {
+    this.endpoint = requested.address
+  }
+
+  static async open(owner: ConnectionOwner, endpoint: Exclude<Endpoint, { transport: "mdns" | "udp" }>): Promise<Listener> {
+    const listener = new Listener(owner, endpoint)
+    if (endpoint.transport === "inproc") {
+      bindInproc(endpoint.name, listener)
+    } else {
+      listener.streamListener = await listenStream(endpoint as StreamEndpoint, (stream, remote) => listener.accept(stream, remote))
+      listener.endpoint = listener.streamListener.endpoint
+    }
+    return listener
+  }
+
+  get local(): LocalIdentity {
+    return this.owner.localIdentity
+  }
+
+  get receivesSubscriptions(): boolean {
+    return this.owner.receivesSubscriptions
+  }
+
+  /** Pipes of live connections (lingering looks at what they still queue). */
+  pipes(): Pipe[] {
+    const pipes = [...this.inprocPipes]
+    for (const pipe of this.engines.values()) if (pipe) pipes.push(pipe)
+    return pipes
+  }
+
+  /** No new connections; existing ones stay (lingering). */
+  stopAccepting(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.requested.transport === "inproc") unbindInproc(this.requested.name, this)
+    this.streamListener?.close()
+    this.owner.emit({ type: "close", address: this.endpoint })
+  }
+
+  /** Stops accepting and ends every connection accepted here. */
+  close(graceful = false): void {
+    this.stopAccepting()
+    for (const engine of [...this.engines.keys()]) engine.close(graceful)
+    for (const pipe of [...this.inprocPipes]) pipe.engine?.close()
+  }
+
+  private accept(stream: NetSocket, remote: string): void {
+    if (this.closed) return void stream.destroy()
+    this.owner.emit({ type: "accept", address: this.endpoint })
+    const engine = new StreamEngine(stream, this, this.owner.engineOptions(remote))
+    this.engines.set(engine, undefined)
+  }
+
+  onEngineReady(engine: StreamEngine, peer: PeerInfo): void {
+    const pipe = this.owner.createPipe(this.endpoint)
+    if (!this.owner.attachPipe(pipe)) return pipe.terminate()
+    this.engines.set(engine, pipe)
+    engine.attach(pipe, peer)
+    if (!this.owner.pipeConnected(pipe)) return
+    this.owner.emit({ type: "handshake", address: this.endpoint })
+  }
+
+  onEngineClosed(engine: StreamEngine, close: EngineClose): void {
+    const pipe = this.engines.get(engine)
+    this.engines.delete(engine)
+    if (pipe) {
+      this.release(pipe)
+    } else if (close.kind === "protocol" || close.kind === "timeout") {
+      const type = close.kind === "protocol" ? "handshake:error:protocol" : "handshake:error:other"
+      this.owner.emit({ type, address: this.endpoint, ...(close.error ? { error: close.error } : {}) })
+    }
+  }
+
+  acceptInproc(peer: PeerInfo, address: string): Pipe | undefined {
+    if (this.closed) return undefined
+    const pipe = this.owner.createPipe(address)
+    if (!this.owner.attachPipe(pipe)) {
+      pipe.terminate()
+      return undefined
+    }
+    this.inprocPipes.add(pipe)
+    this.owner.emit({ type: "accept", address })
+    return pipe
+  }
+
+  inprocLinked(pipe: Pipe): void {
+    if (this.owner.pipeConnected(pipe)) this.owner.emit({ type: "handshake", address: pipe.endpoint })
+  }
+
+  inprocClosed(pipe: Pipe): void {
+    if (this.inprocPipes.delete(pipe)) this.release(pipe)
+  }
+
+  private release(pipe: Pipe): void {
+    this.owner.pipeDisconnected(pipe)
+    this.owner.emit({ type: "disconnect", address: this.endpoint })
+    this.owner.detachPipe(pipe)
+    pipe.terminate()
+  }
+}

@@ -1,0 +1,138 @@
+// The one declarative table of socket options (zeromq.js names, defaults and units), their
+// validation, and which socket types have them. Accessors are generated from it onto the
+// socket prototypes, so `new Push({ linger: 0 })` and `push.linger = 0` share one code path.
+import { zmqError } from "../errors.js"
+import type { SocketType } from "../zmtp/compat.js"
+
+type Kind = "int" | "bool" | "routingId" | "string" | "codec" | "reliable" | "unsupported"
+
+interface OptionSpec {
+  readonly kind: Kind
+  readonly default: unknown
+  /** Socket types that have the option; all when absent. */
+  readonly only?: readonly SocketType[]
+  /** Smallest accepted integer (default -1: libzmq uses -1 for "infinite"/"none"). */
+  readonly min?: number
+}
+
+const ROUTING: readonly SocketType[] = ["REQ", "REP", "ROUTER", "DEALER"]
+const PUBLISHING: readonly SocketType[] = ["PUB", "XPUB"]
+
+export const OPTION_TABLE = {
+  sendHighWaterMark: { kind: "int", default: 1000, min: 0 },
+  receiveHighWaterMark: { kind: "int", default: 1000, min: 0 },
+  sendTimeout: { kind: "int", default: -1 },
+  receiveTimeout: { kind: "int", default: -1 },
+  linger: { kind: "int", default: -1 },
+  reconnectInterval: { kind: "int", default: 100 },
+  reconnectMaxInterval: { kind: "int", default: 0, min: 0 },
+  heartbeatInterval: { kind: "int", default: 0, min: 0 },
+  heartbeatTimeout: { kind: "int", default: -1 },
+  heartbeatTimeToLive: { kind: "int", default: 0, min: 0 },
+  handshakeInterval: { kind: "int", default: 30000, min: 0 },
+  maxMessageSize: { kind: "int", default: -1 },
+  immediate: { kind: "bool", default: false },
+  routingId: { kind: "routingId", default: null, only: ROUTING },
+  probeRouter: { kind: "bool", default: false, only: ["ROUTER", "DEALER", "REQ"] },
+  mandatory: { kind: "bool", default: false, only: ["ROUTER"] },
+  handover: { kind: "bool", default: false, only: ["ROUTER"] },
+  relaxed: { kind: "bool", default: false, only: ["REQ"] },
+  correlate: { kind: "bool", default: false, only: ["REQ"] },
+  noDrop: { kind: "bool", default: false, only: PUBLISHING },
+  conflate: { kind: "bool", default: false, only: ["PUSH", "PULL", "DEALER", "SUB", "PUB"] },
+  invertMatching: { kind: "bool", default: false, only: ["PUB", "SUB", "XPUB"] },
+  verbosity: { kind: "int", default: 0, min: 0, only: ["XPUB"] },
+  manual: { kind: "bool", default: false, only: ["XPUB"] },
+  welcomeMessage: { kind: "string", default: null, only: ["XPUB"] },
+  codec: { kind: "codec", default: null },
+  reliable: { kind: "reliable", default: false, only: ["PUSH", "DEALER", "PUB", "PULL", "ROUTER", "SUB"] },
+  plainServer: { kind: "unsupported", default: false },
+  plainUsername: { kind: "unsupported", default: null },
+  plainPassword: { kind: "unsupported", default: null },
+  curveServer: { kind: "unsupported", default: false },
+  curvePublicKey: { kind: "unsupported", default: null },
+  curveSecretKey: { kind: "unsupported", default: null },
+  curveServerKey: { kind: "unsupported", default: null },
+  zapDomain: { kind: "unsupported", default: null },
+} as const satisfies Record<string, OptionSpec>
+
+export type OptionName = keyof typeof OPTION_TABLE
+
+/** Options every socket has. */
+export interface SocketOptions {
+  sendHighWaterMark?: number
+  receiveHighWaterMark?: number
+  sendTimeout?: number
+  receiveTimeout?: number
+  linger?: number
+  reconnectInterval?: number
+  reconnectMaxInterval?: number
+  heartbeatInterval?: number
+  heartbeatTimeout?: number
+  heartbeatTimeToLive?: number
+  handshakeInterval?: number
+  maxMessageSize?: number
+  immediate?: boolean
+  /** Extension: `"msgpack"` sends and receives plain JS values encoded with MessagePack. */
+  codec?: "msgpack" | null
+}
+
+export type OptionValues = Record<string, unknown>
+
+export function hasOption(type: SocketType, name: string): name is OptionName {
+  if (!Object.hasOwn(OPTION_TABLE, name)) return false
+  const spec: OptionSpec = OPTION_TABLE[name as OptionName]
+  return spec.only === undefined || spec.only.includes(type)
+}
+
+export function defaultOptions(type: SocketType): OptionValues {
+  const values: OptionValues = {}
+  for (const [name, spec] of Object.entries(OPTION_TABLE) as [string, OptionSpec][]) {
+    if (spec.only === undefined || spec.only.includes(type)) values[name] = spec.default
+  }
+  return values
+}
+
+/** Checks and normalises one value; throws TypeError (wrong JS type) or EINVAL (out of range). */
+export function validateOption(name: OptionName, value: unknown): unknown {
+  const spec: OptionSpec = OPTION_TABLE[name]
+  switch (spec.kind) {
+    case "int":
+      if (typeof value !== "number") throw new TypeError(`Option ${name} must be a number`)
+      if (!Number.isInteger(value) || value < (spec.min ?? -1) || value > 2 ** 31 - 1) {
+        throw zmqError("EINVAL", `Invalid value ${value} for option ${name}`)
+      }
+      return value
+    case "bool":
+      if (typeof value !== "boolean") throw new TypeError(`Option ${name} must be a boolean`)
+      return value
+    case "string":
+      if (value !== null && typeof value !== "string" && !Buffer.isBuffer(value)) {
+        throw new TypeError(`Option ${name} must be a string or Buffer`)
+      }
+      return value
+    case "routingId":
+      return validateRoutingId(value)
+    case "codec":
+      if (value !== null && value !== "msgpack") throw zmqError("EINVAL", `Unknown codec ${String(value)}`)
+      return value
+    case "reliable":
+      if (typeof value !== "boolean" && (typeof value !== "object" || value === null)) {
+        throw new TypeError("Option reliable must be a boolean or an options object")
+      }
+      return value
+    case "unsupported":
+      if (value === spec.default) return value
+      throw zmqError("ENOTSUP", `Option ${name}: security mechanisms are not supported yet; brokerless only speaks NULL`)
+  }
+}
+
+function validateRoutingId(value: unknown): string | null {
+  if (value === null) return null
+  if (typeof value !== "string") throw new TypeError("Option routingId must be a string")
+  const bytes = Buffer.byteLength(value)
+  if (bytes === 0 || bytes > 255 || value.charCodeAt(0) === 0) {
+    throw zmqError("EINVAL", "routingId must be 1 to 255 bytes and must not start with a zero byte")
+  }
+  return value
+}

@@ -1,0 +1,34 @@
+// PUSH (RFC 30): round robin to peers with room; never receives.
+import type { MessageInput } from "../message.js"
+import { LoadBalancer } from "../pattern/load-balancer.js"
+import type { Message, Pipe } from "../pipe/pipe.js"
+import type { SocketOptions } from "./options.js"
+import { SocketBase } from "./socket-base.js"
+
+export interface PushOptions extends SocketOptions {
+  conflate?: boolean
+}
+
+export interface Push<Value = MessageInput> extends Required<PushOptions> {}
+
+export class Push<Value = MessageInput> extends SocketBase {
+  private readonly lb = new LoadBalancer()
+
+  constructor(options: PushOptions = {}) {
+    super("PUSH", options)
+  }
+
+  /** Queues a message for the next peer with room; waits (or times out) when none has room. */
+  send(message: Value): Promise<void> {
+    return this.sendMessage(message)
+  }
+
+  protected override get xhasOut(): boolean { return this.lb.hasReady }
+  protected xsend(message: Message): boolean { return this.lb.send(message) }
+  protected xreceive(): Message | undefined { return undefined }
+  protected xattach(pipe: Pipe): boolean { this.lb.attach(pipe); return true }
+  protected xdetach(pipe: Pipe): void { this.lb.detach(pipe) }
+  protected override xwritable(pipe: Pipe): void { this.lb.activated(pipe) }
+  // A PULL peer has nothing to say; anything it sends is discarded so its pipe never stalls.
+  protected override xreadable(pipe: Pipe): void { while (pipe.read()); }
+}

@@ -1,0 +1,425 @@
+// The socket core every pattern shares: options, endpoints (bind/connect), the single parked
+// send and receive, linger and close, events. Socket types plug in through the x* hooks and
+// never touch bytes; this file never routes messages itself.
+import type { EngineOptions } from "../engine/stream-engine.js"
+import type { LocalIdentity } from "../engine/handshake.js"
+import { zmqError, type ZmqError } from "../errors.js"
+import { SocketEvents, type SocketEvent } from "../events.js"
+import { checkFrameSizes, toFrame, toFrames, type MessageInput } from "../message.js"
+import { msgpackCodec } from "../codec/msgpack.js"
+import { Pipe, type Message, type PipeOwner } from "../pipe/pipe.js"
+import { parseEndpoint } from "../transport/endpoint.js"
+import type { SocketType } from "../zmtp/compat.js"
+import type { PropertyList } from "../zmtp/metadata.js"
+import type { ConnectionOwner } from "./connection-owner.js"
+import { Dialer } from "./dialer.js"
+import { Listener } from "./listener.js"
+import { defaultOptions, hasOption, OPTION_TABLE, validateOption, type OptionName, type OptionValues } from "./options.js"
+import { Parked } from "./parked.js"
+
+const RESOLVED: Promise<void> = Promise.resolve()
+
+export interface ConnectOptions {
+  /** Router only: the routing id the peer at this endpoint gets (ZMQ_CONNECT_ROUTING_ID). */
+  routingId?: string
+}
+
+export abstract class SocketBase implements PipeOwner, ConnectionOwner {
+  readonly events = new SocketEvents()
+  /** The endpoint of the last successful bind, resolved (ephemeral port filled in). */
+  lastEndpoint: string | null = null
+  protected readonly options: OptionValues
+  protected readonly pipes = new Set<Pipe>()
+  private readonly listeners: Listener[] = []
+  private readonly dialers = new Map<string, Dialer[]>()
+  private readonly parkedSend = new Parked<void, Message>(() => this.updateKeepAlive())
+  private readonly parkedReceive = new Parked<unknown>(() => this.updateKeepAlive())
+  private bindBusy = false
+  private isClosed = false
+  private lingering = false
+  private lingerTimer: NodeJS.Timeout | undefined
+  private keepAlive: NodeJS.Timeout | undefined
+
+  protected constructor(readonly type: SocketType, options: object = {}) {
+    this.options = defaultOptions(type)
+    for (const [name, value] of Object.entries(options)) {
+      if (!hasOption(type, name)) throw new TypeError(`Unknown option ${name} for a ${type} socket`)
+      this.options[name] = validateOption(name, value)
+    }
+  }
+
+  get closed(): boolean {
+    return this.isClosed
+  }
+
+  /** A receive() now would resolve at once. */
+  get readable(): boolean {
+    return !this.isClosed && this.xhasIn
+  }
+
+  /** A send() now would be queued at once. */
+  get writable(): boolean {
+    return !this.isClosed && this.xhasOut
+  }
+
+  // ---- hooks for socket types ---------------------------------------------------------------
+
+  /** Queue the message now if the pattern can; false parks the send. May throw EFSM etc. */
+  protected abstract xsend(message: Message): boolean
+  /** Next message for the application, if any. */
+  protected abstract xreceive(): Message | undefined
+  /** A new pipe; false refuses it. */
+  protected abstract xattach(pipe: Pipe): boolean
+  protected abstract xdetach(pipe: Pipe): void
+  protected get xhasIn(): boolean { return false }
+  protected get xhasOut(): boolean { return false }
+  protected xconnected(_pipe: Pipe): boolean { return true }
+  protected xdisconnected(_pipe: Pipe): void {}
+  protected xreadable(_pipe: Pipe): void {}
+  protected xwritable(_pipe: Pipe): void {}
+  protected xcommand(_pipe: Pipe, _name: string, _data: Buffer): void {}
+  /** Frames before the payload that the codec leaves alone (Router: the routing id). */
+  protected get envelopeSize(): number { return 0 }
+  /** Extra READY properties (X- extensions). */
+  protected readyProperties(): PropertyList { return [] }
+
+  // ---- endpoints ---------------------------------------------------------------------------
+
+  async bind(address: string): Promise<void> {
+    this.assertOpen()
+    if (this.bindBusy) throw zmqError("EBUSY", "Socket is busy with a bind or unbind")
+    const endpoint = parseEndpoint(address, true)
+    if (endpoint.transport === "mdns" || endpoint.transport === "udp") {
+      throw zmqError("ENOCOMPATPROTO", `${endpoint.transport}:// is not available for a ${this.type} socket`)
+    }
+    this.bindBusy = true
+    let listener: Listener
+    try {
+      listener = await Listener.open(this, endpoint)
+    } catch (error) {
+      this.emit({ type: "bind:error", address, error: error as ZmqError })
+      throw error
+    } finally {
+      this.bindBusy = false
+    }
+    if (this.isClosed) {
+      listener.close()
+      throw zmqError("EBADF", "Socket closed during bind")
+    }
+    this.listeners.push(listener)
+    this.lastEndpoint = listener.endpoint
+    this.emit({ type: "bind", address: listener.endpoint })
+    this.endpointsChanged()
+  }
+
+  async unbind(address: string): Promise<void> {
+    this.assertOpen()
+    const index = this.listeners.findIndex((l) => l.endpoint === address || l.requested.address === address)
+    if (index === -1) throw zmqError("ENOENT", `Not bound to ${address}`, { address })
+    const [listener] = this.listeners.splice(index, 1)
+    listener!.close()
+    this.endpointsChanged()
+  }
+
+  connect(address: string, options: ConnectOptions = {}): void {
+    this.assertOpen()
+    const endpoint = parseEndpoint(address, false)
+    if (endpoint.transport === "mdns") return this.connectDiscovered(endpoint.name)
+    if (endpoint.transport === "udp") {
+      throw zmqError("ENOCOMPATPROTO", `udp:// is not available for a ${this.type} socket`)
+    }
+    if (options.routingId !== undefined && this.type !== "ROUTER") {
+      throw zmqError("EINVAL", "connect() routingId is for Router sockets")
+    }
+    const routingId = options.routingId === undefined ? undefined : Buffer.from(validateOption("routingId", options.routingId) as string)
+    const dialer = new Dialer(this, endpoint, routingId)
+    const list = this.dialers.get(address) ?? []
+    list.push(dialer)
+    this.dialers.set(address, list)
+    dialer.start()
+  }
+
+  disconnect(address: string): void {
+    this.assertOpen()
+    if (address.startsWith("mdns://")) return this.disconnectDiscovered(address.slice(7))
+    const list = this.dialers.get(address)
+    if (!list) throw zmqError("ENOENT", `Not connected to ${address}`, { address })
+    this.dialers.delete(address)
+    for (const dialer of list) dialer.stop()
+  }
+
+  /** Resolved endpoints this socket is bound to. */
+  boundEndpoints(): string[] {
+    return this.listeners.map((l) => l.endpoint)
+  }
+
+  /** Discovery hooks, installed by the discovery extension (mdns:// and advertise()). */
+  protected connectDiscovered(_name: string): void {
+    throw zmqError("EPROTONOSUPPORT", "mdns:// discovery is not available")
+  }
+  protected disconnectDiscovered(name: string): void {
+    throw zmqError("ENOENT", `Not connected to mdns://${name}`)
+  }
+  protected endpointsChanged(): void {}
+
+  // ---- send / receive ----------------------------------------------------------------------
+
+  protected sendMessage(message: unknown): Promise<void> {
+    if (this.isClosed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
+    if (this.parkedSend.waiting) return Promise.reject(zmqError("EBUSY", "Socket is busy writing; only one send can wait at a time"))
+    try {
+      const frames = this.encodeOutgoing(message)
+      if (this.xsend(frames)) return RESOLVED
+      const timeout = this.options.sendTimeout as number
+      if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "Socket is busy writing (no peer has room)"))
+      const parked = this.parkedSend.park(frames, timeout, "send")
+      this.updateKeepAlive()
+      return parked
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  protected receiveMessage(): Promise<unknown> {
+    if (this.isClosed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
+    if (this.parkedReceive.waiting) return Promise.reject(zmqError("EBUSY", "Socket is busy reading; only one receive can wait at a time"))
+    const value = this.nextIncoming()
+    if (value !== NOTHING) return Promise.resolve(value)
+    const timeout = this.options.receiveTimeout as number
+    if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "No message available"))
+    const parked = this.parkedReceive.park(undefined, timeout, "receive")
+    this.updateKeepAlive()
+    return parked
+  }
+
+  protected async *messages(): AsyncGenerator<unknown, void, undefined> {
+    while (!this.isClosed) {
+      try {
+        yield await this.receiveMessage()
+      } catch (error) {
+        if (this.isClosed) return
+        throw error
+      }
+    }
+  }
+
+  /** A received message (decoded when a codec is set), or NOTHING. */
+  private nextIncoming(): unknown {
+    for (let frames = this.xreceive(); frames; frames = this.xreceive()) {
+      if (this.options.codec === null) return frames
+      try {
+        return this.decodeIncoming(frames)
+      } catch (error) {
+        // A peer's bad payload must not reject the caller: report it and read on.
+        this.emit({ type: "codec:error", error: error as ZmqError })
+      }
+    }
+    return NOTHING
+  }
+
+  private encodeOutgoing(message: unknown): Message {
+    let frames: Message
+    if (this.options.codec === null) {
+      frames = toFrames(message as MessageInput)
+    } else {
+      const envelope = this.envelopeSize
+      if (envelope === 0) frames = msgpackCodec.encode(message)
+      else {
+        if (!Array.isArray(message) || message.length !== envelope + 1) {
+          throw new TypeError(`With a codec, send [${"routingId, ".repeat(envelope)}value]`)
+        }
+        frames = [...message.slice(0, envelope).map(toFrame), ...msgpackCodec.encode(message[envelope])]
+      }
+    }
+    checkFrameSizes(frames, this.options.maxMessageSize as number)
+    return frames
+  }
+
+  private decodeIncoming(frames: Message): unknown {
+    const envelope = this.envelopeSize
+    if (envelope === 0) return msgpackCodec.decode(frames)
+    return [...frames.slice(0, envelope), msgpackCodec.decode(frames.slice(envelope))]
+  }
+
+  /** Subclasses call this when a parked send may now succeed. */
+  protected wakeSender(): void {
+    const frames = this.parkedSend.payload
+    if (!frames || !this.parkedSend.waiting) return
+    try {
+      if (this.xsend(frames)) this.parkedSend.resolve()
+    } catch (error) {
+      this.parkedSend.reject(error as ZmqError)
+    }
+  }
+
+  /** Subclasses call this when a message may be available. */
+  protected wakeReceiver(): void {
+    if (!this.parkedReceive.waiting) return
+    const value = this.nextIncoming()
+    if (value !== NOTHING) this.parkedReceive.resolve(value)
+  }
+
+  // ---- PipeOwner ---------------------------------------------------------------------------
+
+  onPipeReadable(pipe: Pipe): void {
+    this.xreadable(pipe)
+    this.wakeReceiver()
+  }
+
+  onPipeWritable(pipe: Pipe): void {
+    this.xwritable(pipe)
+    this.wakeSender()
+  }
+
+  onPipeDrained(_pipe: Pipe): void {
+    if (this.lingering && !this.hasQueuedOutbound()) this.terminate(true)
+  }
+
+  onPipeCommand(pipe: Pipe, name: string, data: Buffer): void {
+    this.xcommand(pipe, name, data)
+  }
+
+  // ---- ConnectionOwner ---------------------------------------------------------------------
+
+  get localIdentity(): LocalIdentity {
+    const routingId = this.options.routingId
+    return {
+      socketType: this.type,
+      routingId: typeof routingId === "string" ? Buffer.from(routingId) : undefined,
+      properties: this.readyProperties(),
+    }
+  }
+
+  get receivesSubscriptions(): boolean {
+    return this.type === "PUB" || this.type === "XPUB"
+  }
+
+  get pipesOnlyWhenConnected(): boolean {
+    return this.options.immediate as boolean
+  }
+
+  reconnectPolicy(): { interval: number; maxInterval: number } {
+    return { interval: this.options.reconnectInterval as number, maxInterval: this.options.reconnectMaxInterval as number }
+  }
+
+  engineOptions(address: string): EngineOptions {
+    const o = this.options
+    return {
+      local: this.localIdentity,
+      handshakeInterval: o.handshakeInterval as number,
+      heartbeatInterval: o.heartbeatInterval as number,
+      heartbeatTimeout: o.heartbeatTimeout as number,
+      heartbeatTimeToLive: o.heartbeatTimeToLive as number,
+      maxMessageSize: o.maxMessageSize as number,
+      receivesSubscriptions: this.receivesSubscriptions,
+      address,
+    }
+  }
+
+  createPipe(endpoint: string): Pipe {
+    return new Pipe(this, this.options.sendHighWaterMark as number, this.options.receiveHighWaterMark as number, endpoint)
+  }
+
+  attachPipe(pipe: Pipe): boolean {
+    if (this.isClosed && !this.lingering) return false
+    if (!this.xattach(pipe)) return false
+    this.pipes.add(pipe)
+    this.wakeSender()
+    return true
+  }
+
+  pipeConnected(pipe: Pipe): boolean {
+    if (this.xconnected(pipe)) {
+      this.wakeSender()
+      return true
+    }
+    pipe.engine?.close()
+    return false
+  }
+
+  pipeDisconnected(pipe: Pipe): void {
+    this.xdisconnected(pipe)
+  }
+
+  detachPipe(pipe: Pipe): void {
+    if (!this.pipes.delete(pipe)) return
+    this.xdetach(pipe)
+    if (this.lingering && !this.hasQueuedOutbound()) this.terminate(true)
+  }
+
+  emit(event: SocketEvent): void {
+    this.events.emit(event)
+  }
+
+  // ---- close and linger --------------------------------------------------------------------
+
+  /** Closes the socket. Queued outbound messages get `linger` ms (-1: until sent) to leave. */
+  close(): void {
+    if (this.isClosed) return
+    this.isClosed = true
+    const cancelled = zmqError("EAGAIN", "Socket was closed")
+    this.parkedSend.reject(cancelled)
+    this.parkedReceive.reject(cancelled)
+    this.closing()
+    const linger = this.options.linger as number
+    if (linger === 0 || !this.hasQueuedOutbound()) return this.terminate(linger !== 0)
+    this.lingering = true
+    for (const listener of this.listeners) listener.stopAccepting()
+    if (linger > 0) this.lingerTimer = setTimeout(() => this.terminate(false), linger)
+    this.updateKeepAlive()
+  }
+
+  /** Extensions stop here (discovery withdraws, reliable flushes its state). */
+  protected closing(): void {}
+
+  private hasQueuedOutbound(): boolean {
+    for (const pipe of this.pipes) if (pipe.outbound.length > 0) return true
+    return false
+  }
+
+  private terminate(graceful: boolean): void {
+    clearTimeout(this.lingerTimer)
+    this.lingering = false
+    for (const list of this.dialers.values()) for (const dialer of list) dialer.stop(graceful)
+    this.dialers.clear()
+    for (const listener of this.listeners.splice(0)) listener.close(graceful)
+    for (const pipe of [...this.pipes]) this.detachPipe(pipe)
+    this.updateKeepAlive()
+    this.events.end()
+  }
+
+  /** Holds the process open only while something is pending (a parked call, lingering). */
+  private updateKeepAlive(): void {
+    const needed = this.parkedSend.waiting || this.parkedReceive.waiting || this.lingering
+    if (needed) (this.keepAlive ??= setInterval(noop, 1 << 30)).ref()
+    else if (this.keepAlive) this.keepAlive.unref()
+    if (this.isClosed && !needed && this.keepAlive) {
+      clearInterval(this.keepAlive)
+      this.keepAlive = undefined
+    }
+  }
+
+  protected assertOpen(): void {
+    if (this.isClosed) throw zmqError("EBADF", "Socket is closed")
+  }
+}
+
+const NOTHING = Symbol("nothing")
+
+// Every option of the table is a property too (`sock.linger = 0`), validated like the
+// constructor's; socket types declare the ones they have through interface merging.
+for (const name of Object.keys(OPTION_TABLE) as OptionName[]) {
+  Object.defineProperty(SocketBase.prototype, name, {
+    configurable: true,
+    enumerable: true,
+    get(this: SocketBase) {
+      return (this as unknown as { options: OptionValues }).options[name]
+    },
+    set(this: SocketBase, value: unknown) {
+      if (!hasOption(this.type, name)) throw new TypeError(`Unknown option ${name} for a ${this.type} socket`)
+      ;(this as unknown as { options: OptionValues }).options[name] = validateOption(name, value)
+    },
+  })
+}
+
+function noop(): void {}

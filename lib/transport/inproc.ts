@@ -1,0 +1,141 @@
+// inproc:// : sockets in one process, joined pipe to pipe with no encoding (like libzmq, whose
+// inproc skips the codec). Buffers pass by reference. The registry maps names to bound sockets;
+// a connect() before the bind waits for it.
+import { zmqError } from "../errors.js"
+import type { LocalIdentity } from "../engine/handshake.js"
+import type { Message, PeerInfo, Pipe, PipeEngine } from "../pipe/pipe.js"
+import { scheduleFlush } from "../util/flush-scheduler.js"
+
+export interface InprocAcceptor {
+  readonly local: LocalIdentity
+  /** Receives SUBSCRIBE/CANCEL as 0x01/0x00 messages (PUB/XPUB). */
+  readonly receivesSubscriptions: boolean
+  /** Creates the bound side's pipe for a new connection (undefined refuses it). */
+  acceptInproc(peer: PeerInfo, address: string): Pipe | undefined
+  /** The connection is linked: both pipes have their engines and peers. */
+  inprocLinked(pipe: Pipe): void
+  /** The bound side's pipe of a connection ended. */
+  inprocClosed(pipe: Pipe): void
+}
+
+const bound = new Map<string, InprocAcceptor>()
+const waiting = new Map<string, Set<() => void>>()
+
+export function bindInproc(name: string, acceptor: InprocAcceptor): void {
+  if (bound.has(name)) throw zmqError("EADDRINUSE", `inproc://${name} is already bound`, { address: `inproc://${name}` })
+  bound.set(name, acceptor)
+  const waiters = waiting.get(name)
+  waiting.delete(name)
+  for (const wake of waiters ?? []) wake()
+}
+
+export function unbindInproc(name: string, acceptor: InprocAcceptor): void {
+  if (bound.get(name) === acceptor) bound.delete(name)
+}
+
+export function lookupInproc(name: string): InprocAcceptor | undefined {
+  return bound.get(name)
+}
+
+/** Calls `wake` once `name` is bound; returns a function that cancels the wait. */
+export function awaitInprocBind(name: string, wake: () => void): () => void {
+  let set = waiting.get(name)
+  if (!set) waiting.set(name, (set = new Set()))
+  set.add(wake)
+  return () => set.delete(wake)
+}
+
+/** PeerInfo that one side of an inproc connection presents to the other. */
+export function inprocPeerInfo(local: LocalIdentity, address: string): PeerInfo {
+  const metadata = new Map<string, Buffer>()
+  for (const [name, value] of local.properties ?? []) metadata.set(name.toLowerCase(), Buffer.from(value))
+  return { socketType: local.socketType, identity: local.routingId, metadata, minor: 1, address }
+}
+
+/** One end of an inproc connection: flushing moves messages into the other end's pipe. */
+export class InprocEngine implements PipeEngine {
+  peer!: InprocEngine
+  private flushPending = false
+  private closed = false
+  private commands: [string, Buffer][] = []
+
+  constructor(
+    readonly pipe: Pipe,
+    private readonly receivesSubscriptions: boolean,
+    private readonly onClosed: (engine: InprocEngine) => void,
+  ) {}
+
+  requestFlush(): void {
+    if (this.flushPending || this.closed) return
+    this.flushPending = true
+    scheduleFlush(this)
+  }
+
+  flush(): void {
+    this.flushPending = false
+    if (this.closed) return
+    const target = this.peer.pipe
+    for (const [name, data] of this.commands.splice(0)) target.owner.onPipeCommand(target, name, data)
+    for (let sub = this.pipe.subscriptions.shift(); sub; sub = this.pipe.subscriptions.shift()) {
+      if (this.peer.receivesSubscriptions) this.peer.deliverInbound([subscriptionMessage(sub.prefix, sub.subscribe)])
+    }
+    while (!this.closed && !this.peer.inboundFull()) {
+      const message = this.pipe.takeOutbound()
+      if (message === undefined) break
+      this.peer.deliverInbound(message)
+    }
+    if (!this.closed && this.pipe.outbound.length === 0) this.pipe.owner.onPipeDrained(this.pipe)
+  }
+
+  /** Our inbound queue drained to its low-water mark: let the other side push again. */
+  resumeReading(): void {
+    this.full = false
+    this.peer.requestFlush()
+  }
+
+  sendCommand(name: string, data: Buffer): boolean {
+    if (this.closed) return false
+    this.commands.push([name, data])
+    this.requestFlush()
+    return true
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.peer.close()
+    this.pipe.detach(this)
+    this.onClosed(this)
+  }
+
+  /** Our pipe's inbound queue reached its high-water mark; cleared by resumeReading(). */
+  private full = false
+
+  private inboundFull(): boolean {
+    return this.full
+  }
+
+  private deliverInbound(message: Message): void {
+    this.full = !this.pipe.deliver(message)
+  }
+}
+
+function subscriptionMessage(prefix: Buffer, subscribe: boolean): Buffer {
+  const message = Buffer.allocUnsafe(prefix.length + 1)
+  message[0] = subscribe ? 1 : 0
+  prefix.copy(message, 1)
+  return message
+}
+
+/** Joins two pipes; each side's `onClosed` runs once when the connection ends from either side. */
+export function linkPipes(
+  a: { pipe: Pipe; peer: PeerInfo; receivesSubscriptions: boolean; onClosed: (engine: InprocEngine) => void },
+  b: { pipe: Pipe; peer: PeerInfo; receivesSubscriptions: boolean; onClosed: (engine: InprocEngine) => void },
+): void {
+  const engineA = new InprocEngine(a.pipe, a.receivesSubscriptions, a.onClosed)
+  const engineB = new InprocEngine(b.pipe, b.receivesSubscriptions, b.onClosed)
+  engineA.peer = engineB
+  engineB.peer = engineA
+  a.pipe.attach(engineA, b.peer)
+  b.pipe.attach(engineB, a.peer)
+}

@@ -1,0 +1,26 @@
+// Coalesces output: engines ask for a flush and all of them are flushed once, in a setImmediate
+// after the current burst of sends. Under `await send()` in a loop this gives one write per
+// high-water-mark batch and a turn of the event loop between batches, so long bursts still let
+// timers and I/O run. A flush is never run from inside send() itself.
+
+export interface Flushable {
+  flush(): void
+}
+
+let pending: Flushable[] = []
+let scheduled = false
+
+export function scheduleFlush(target: Flushable): void {
+  pending.push(target)
+  if (!scheduled) {
+    scheduled = true
+    setImmediate(runFlushes)
+  }
+}
+
+function runFlushes(): void {
+  scheduled = false
+  const batch = pending
+  pending = []
+  for (const target of batch) target.flush()
+}

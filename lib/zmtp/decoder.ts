@@ -1,0 +1,136 @@
+// Incremental ZMTP 3.x frame decoder: a "need N bytes" state machine (ws receiver, zmq.rs codec).
+// Frames that sit inside one chunk are handed out as views (no copy); only a frame straddling
+// reads is joined, once, when complete. Sizes are checked against the limit while parsing the
+// header, before anything is buffered, so a lying length costs nothing.
+import { constants as bufferConstants } from "node:buffer"
+import { zmqError, type ZmqError } from "../errors.js"
+import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "./constants.js"
+
+/** Receives decoded output. Called synchronously from push(); must not call push() re-entrantly. */
+export interface DecoderSink {
+  /** A whole multipart message (all frames of a MORE run). */
+  onMessage(frames: Buffer[]): void
+  /** A command frame's body (name-length, name, data); may arrive between frames of a message. */
+  onCommand(body: Buffer): void
+  /** A fatal decoding error; the decoder stops and ignores further input. */
+  onDecodeError(error: ZmqError): void
+}
+
+const HARD_LIMIT = Math.min(Number.MAX_SAFE_INTEGER, bufferConstants.MAX_LENGTH)
+
+export class FrameDecoder {
+  private readonly header = Buffer.alloc(9)
+  private headerHave = 0
+  private inBody = false
+  private flags = 0
+  private size = 0
+  private parts: Buffer[] = []
+  private partsHave = 0
+  private frames: Buffer[] = []
+  private failed = false
+  private readonly limit: number
+
+  /** @param maxFrameSize per-frame limit in octets; -1 means only the platform's limit. */
+  constructor(private readonly sink: DecoderSink, maxFrameSize = -1) {
+    this.limit = maxFrameSize >= 0 ? Math.min(maxFrameSize, HARD_LIMIT) : HARD_LIMIT
+  }
+
+  /** True between the frames of an unfinished multipart message or inside a frame. */
+  get midMessage(): boolean {
+    return this.frames.length > 0 || this.inBody || this.headerHave > 0
+  }
+
+  push(chunk: Buffer): void {
+    let offset = 0
+    const length = chunk.length
+    while (offset < length && !this.failed) {
+      offset = this.inBody ? this.readBody(chunk, offset) : this.readHeader(chunk, offset)
+    }
+  }
+
+  private readHeader(chunk: Buffer, offset: number): number {
+    if (this.headerHave === 0) {
+      const available = chunk.length - offset
+      const flags = chunk[offset]!
+      if ((flags & FLAG_LONG) === 0 && available >= 2) {
+        this.beginFrame(flags, chunk[offset + 1]!)
+        return offset + 2
+      }
+      if ((flags & FLAG_LONG) !== 0 && available >= 9) {
+        this.beginLongFrame(flags, chunk.readBigUInt64BE(offset + 1))
+        return offset + 9
+      }
+    }
+    // Slow path: the header straddles chunks; gather it octet by octet.
+    this.header[this.headerHave++] = chunk[offset]!
+    const needed = (this.header[0]! & FLAG_LONG) !== 0 ? 9 : 2
+    if (this.headerHave === needed) {
+      this.headerHave = 0
+      if (needed === 2) this.beginFrame(this.header[0]!, this.header[1]!)
+      else this.beginLongFrame(this.header[0]!, this.header.readBigUInt64BE(1))
+    }
+    return offset + 1
+  }
+
+  private beginLongFrame(flags: number, size: bigint): void {
+    if (size > BigInt(this.limit)) {
+      this.fail(zmqError("ERR_ZMTP_MESSAGE_TOO_LARGE", `peer announced a ${size} octet frame; limit is ${this.limit}`))
+      return
+    }
+    this.beginFrame(flags, Number(size))
+  }
+
+  private beginFrame(flags: number, size: number): void {
+    if (size > this.limit) {
+      this.fail(zmqError("ERR_ZMTP_MESSAGE_TOO_LARGE", `peer announced a ${size} octet frame; limit is ${this.limit}`))
+      return
+    }
+    this.flags = flags
+    this.size = size
+    if (size === 0) this.endFrame(EMPTY)
+    else this.inBody = true
+  }
+
+  private readBody(chunk: Buffer, offset: number): number {
+    const available = chunk.length - offset
+    const missing = this.size - this.partsHave
+    if (this.partsHave === 0 && available >= missing) {
+      this.inBody = false
+      this.endFrame(chunk.subarray(offset, offset + missing))
+      return offset + missing
+    }
+    const take = Math.min(missing, available)
+    this.parts.push(chunk.subarray(offset, offset + take))
+    this.partsHave += take
+    if (this.partsHave === this.size) {
+      const body = Buffer.concat(this.parts, this.size)
+      this.parts = []
+      this.partsHave = 0
+      this.inBody = false
+      this.endFrame(body)
+    }
+    return offset + take
+  }
+
+  private endFrame(body: Buffer): void {
+    if ((this.flags & FLAG_COMMAND) !== 0) {
+      this.sink.onCommand(body)
+      return
+    }
+    this.frames.push(body)
+    if ((this.flags & FLAG_MORE) === 0) {
+      const frames = this.frames
+      this.frames = []
+      this.sink.onMessage(frames)
+    }
+  }
+
+  private fail(error: ZmqError): void {
+    this.failed = true
+    this.parts = []
+    this.frames = []
+    this.sink.onDecodeError(error)
+  }
+}
+
+const EMPTY = Buffer.alloc(0)
