@@ -1,0 +1,20 @@
+// Unique endpoints per test, per transport (zeromq.js test helpers uniqAddress).
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+export type Transport = "tcp" | "ipc" | "inproc"
+export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc"]
+/** Transports a libzmq peer in another library instance can reach. */
+export const WIRE_TRANSPORTS: readonly Transport[] = ["tcp", "ipc"]
+
+let counter = 0
+
+/** An address to bind: tcp gets an ephemeral port (use lastEndpoint to connect). */
+export function uniqAddress(transport: Transport): string {
+  const id = `${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`
+  switch (transport) {
+    case "tcp": return "tcp://127.0.0.1:0"
+    case "ipc": return `ipc://${join(tmpdir(), `bl-${id}.sock`)}`
+    case "inproc": return `inproc://test-${id}`
+  }
+}
