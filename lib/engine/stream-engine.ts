@@ -3,6 +3,7 @@
 // A fault closes this connection only and is reported to the host; it never throws.
 import type { Socket as NetSocket } from "node:net"
 import { zmqError, type ZmqError } from "../errors.js"
+import type { SocketEvent } from "../events.js"
 import type { Message, PeerInfo, Pipe, PipeEngine } from "../pipe/pipe.js"
 import { scheduleFlush } from "../util/flush-scheduler.js"
 import { COMMAND, GREETING_SIZE } from "../zmtp/constants.js"
@@ -44,6 +45,15 @@ export interface EngineHost {
   onEngineReady(engine: StreamEngine, peer: PeerInfo): void
   /** The connection is over; called exactly once. */
   onEngineClosed(engine: StreamEngine, close: EngineClose): void
+}
+
+/** The event for a connection that ended before its handshake completed (none for a local close). */
+export function handshakeFailure(close: EngineClose, address: string): SocketEvent | undefined {
+  if (close.handshaken || close.kind === "local") return undefined
+  if (close.kind === "protocol") return { type: "handshake:error:protocol", address, ...(close.error ? { error: close.error } : {}) }
+  // Timeouts, and peers that hang up mid-handshake (libzmq does that on a socket-type mismatch).
+  const error = close.error ?? zmqError("ECONNRESET", "peer closed the connection during the handshake", { address })
+  return { type: "handshake:error:other", address, error }
 }
 
 const enum State { Greeting, Handshake, Ready, Closed }

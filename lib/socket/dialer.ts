@@ -4,7 +4,7 @@
 // A protocol error (bad greeting, incompatible type, ERROR from the peer) stops reconnecting.
 import type { Socket as NetSocket } from "node:net"
 import { zmqError, type ZmqError } from "../errors.js"
-import { StreamEngine, type EngineClose, type EngineHost } from "../engine/stream-engine.js"
+import { handshakeFailure, StreamEngine, type EngineClose, type EngineHost } from "../engine/stream-engine.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
 import {
@@ -116,9 +116,9 @@ export class Dialer implements EngineHost {
     if (close.handshaken && this.pipe) {
       this.owner.pipeDisconnected(this.pipe)
       this.owner.emit({ type: "disconnect", address: this.address })
-    } else if (close.kind === "protocol" || close.kind === "timeout") {
-      const type = close.kind === "protocol" ? "handshake:error:protocol" : "handshake:error:other"
-      this.owner.emit({ type, address: this.address, ...(close.error ? { error: close.error } : {}) })
+    } else {
+      const failure = handshakeFailure(close, this.address)
+      if (failure) this.owner.emit(failure)
     }
     if (this.owner.pipesOnlyWhenConnected) this.dropPipe()
     if (this.stopped || close.kind === "local") return

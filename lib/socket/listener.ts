@@ -2,7 +2,7 @@
 // connection its own pipe, which lives exactly as long as that connection. unbind()/close()
 // stop accepting and end the connections accepted here (libzmq terminates them too).
 import type { Socket as NetSocket } from "node:net"
-import { StreamEngine, type EngineClose, type EngineHost } from "../engine/stream-engine.js"
+import { handshakeFailure, StreamEngine, type EngineClose, type EngineHost } from "../engine/stream-engine.js"
 import type { LocalIdentity } from "../engine/handshake.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
@@ -85,9 +85,9 @@ export class Listener implements EngineHost, InprocAcceptor {
     this.engines.delete(engine)
     if (pipe) {
       this.release(pipe)
-    } else if (close.kind === "protocol" || close.kind === "timeout") {
-      const type = close.kind === "protocol" ? "handshake:error:protocol" : "handshake:error:other"
-      this.owner.emit({ type, address: this.endpoint, ...(close.error ? { error: close.error } : {}) })
+    } else {
+      const failure = handshakeFailure(close, this.endpoint)
+      if (failure) this.owner.emit(failure)
     }
   }
 

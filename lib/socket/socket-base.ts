@@ -39,6 +39,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   private lingering = false
   private lingerTimer: NodeJS.Timeout | undefined
   private keepAlive: NodeJS.Timeout | undefined
+  private peerWaiters = 0
 
   protected constructor(readonly type: SocketType, options: object = {}) {
     this.options = defaultOptions(type)
@@ -146,6 +147,52 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     if (!list) throw zmqError("ENOENT", `Not connected to ${address}`, { address })
     this.dialers.delete(address)
     for (const dialer of list) dialer.stop()
+  }
+
+  /** Peers whose handshake has completed and whose connection is live. */
+  get peerCount(): number {
+    let count = 0
+    for (const pipe of this.pipes) if (pipe.connected) count++
+    return count
+  }
+
+  /**
+   * Resolves once at least `count` peers have completed the handshake (the slow-joiner fix:
+   * await this before the first send instead of sleeping). Rejects with EAGAIN after
+   * `timeout` ms (default: wait forever) and with EBADF if the socket closes first.
+   */
+  waitForPeers(count = 1, options: { timeout?: number } = {}): Promise<void> {
+    if (this.isClosed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
+    if (this.peerCount >= count) return RESOLVED
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.peerCount < count) return
+        cleanup()
+        resolve()
+      }
+      const ended = () => {
+        cleanup()
+        reject(zmqError("EBADF", "Socket closed before enough peers connected"))
+      }
+      const timer = options.timeout !== undefined && options.timeout >= 0
+        ? setTimeout(() => {
+          cleanup()
+          reject(zmqError("EAGAIN", `${this.peerCount} of ${count} peers after ${options.timeout} ms`))
+        }, options.timeout)
+        : undefined
+      const cleanup = () => {
+        clearTimeout(timer)
+        this.events.off("handshake", check)
+        this.events.off("end", ended)
+        this.peerWaiters--
+        this.updateKeepAlive()
+      }
+      this.peerWaiters++
+      this.updateKeepAlive()
+      // "handshake" is emitted after the pipe is connected, so peerCount already counts it.
+      this.events.on("handshake", check)
+      this.events.on("end", ended)
+    })
   }
 
   /** Resolved endpoints this socket is bound to. */
@@ -390,7 +437,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   /** Holds the process open only while something is pending (a parked call, lingering). */
   private updateKeepAlive(): void {
-    const needed = this.parkedSend.waiting || this.parkedReceive.waiting || this.lingering
+    const needed = this.parkedSend.waiting || this.parkedReceive.waiting || this.lingering || this.peerWaiters > 0
     if (needed) (this.keepAlive ??= setInterval(noop, 1 << 30)).ref()
     else if (this.keepAlive) this.keepAlive.unref()
     if (this.isClosed && !needed && this.keepAlive) {
