@@ -200,7 +200,7 @@ const opts = parseArgs(process.argv.slice(2))
 const allRows = buildRows()
 const rows = opts.filters.length ? allRows.filter((r) => opts.filters.some((f) => r.id.toLowerCase().includes(f))) : allRows
 if (opts.list) {
-  for (const r of allRows) console.log(r.id)
+  for (const r of rows) console.log(r.id)
   process.exit(0)
 }
 if (!rows.length) die(`no row matches --filter ${opts.filters.join(", ")} (see --list)`)
@@ -285,11 +285,14 @@ function availability(lib, row) {
   return { run: true }
 }
 
-/** After an OK run, size the next count so a run takes about a second (full mode only). */
+/**
+ * After an OK run far outside 0.5-2 s (e.g. a library much slower than zeromq), size the next
+ * count so a run takes about 1.2 s. Full mode only; ordinary noise leaves the count alone.
+ */
 function adapt(count, secs, row) {
-  if (opts.quick || !(secs > 0) || (secs >= 0.4 && secs <= 2.5)) return count
+  if (opts.quick || !(secs > 0) || (secs >= 0.25 && secs <= 3)) return count
   const floor = Math.max(100, Math.round(row.quick / 2))
-  return Math.max(floor, Math.min(count * 8, Math.round((count * 1.0) / secs)))
+  return Math.max(floor, Math.min(count * 8, Math.round((count * 1.2) / secs)))
 }
 
 const results = []
