@@ -9,7 +9,7 @@ export type EventType =
   | "close" | "close:error" | "disconnect" | "end" | "handshake" | "handshake:error:protocol"
   | "handshake:error:auth" | "handshake:error:other" | "unbind"
   // Extensions:
-  | "discovery:up" | "discovery:down" | "discovery:ignored" | "codec:error"
+  | "discovery:up" | "discovery:down" | "discovery:ignored" | "discovery:error" | "codec:error"
   | "reliable:fallback" | "reliable:refused" | "reliable:resend" | "reliable:ack"
   | "journal:corrupt"
 

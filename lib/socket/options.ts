@@ -2,9 +2,10 @@
 // validation, and which socket types have them. Accessors are generated from it onto the
 // socket prototypes, so `new Push({ linger: 0 })` and `push.linger = 0` share one code path.
 import { zmqError } from "../errors.js"
+import type { DiscoveryConfig } from "../discovery/index.js"
 import type { SocketType } from "../zmtp/compat.js"
 
-type Kind = "int" | "bool" | "routingId" | "string" | "codec" | "reliable" | "unsupported"
+type Kind = "int" | "bool" | "routingId" | "string" | "codec" | "reliable" | "object" | "unsupported"
 
 interface OptionSpec {
   readonly kind: Kind
@@ -45,6 +46,7 @@ export const OPTION_TABLE = {
   manual: { kind: "bool", default: false, only: ["XPUB"] },
   welcomeMessage: { kind: "string", default: null, only: ["XPUB"] },
   codec: { kind: "codec", default: null },
+  discovery: { kind: "object", default: null },
   reliable: { kind: "reliable", default: false, only: ["PUSH", "DEALER", "PUB", "PULL", "ROUTER", "SUB"] },
   plainServer: { kind: "unsupported", default: false },
   plainUsername: { kind: "unsupported", default: null },
@@ -75,6 +77,8 @@ export interface SocketOptions {
   immediate?: boolean
   /** Extension: `"msgpack"` sends and receives plain JS values encoded with MessagePack. */
   codec?: "msgpack" | null
+  /** Extension: how mdns:// names are resolved and advertised (mDNS, static seeds, DNS SRV). */
+  discovery?: DiscoveryConfig | null
 }
 
 export type OptionValues = Record<string, unknown>
@@ -115,6 +119,11 @@ export function validateOption(name: OptionName, value: unknown): unknown {
       return validateRoutingId(value)
     case "codec":
       if (value !== null && value !== "msgpack") throw zmqError("EINVAL", `Unknown codec ${String(value)}`)
+      return value
+    case "object":
+      if (value !== null && (typeof value !== "object" || Array.isArray(value))) {
+        throw new TypeError(`Option ${name} must be an object`)
+      }
       return value
     case "reliable":
       if (typeof value !== "boolean" && (typeof value !== "object" || value === null)) {

@@ -11,7 +11,9 @@ import { Pipe, type Message, type PipeOwner } from "../pipe/pipe.js"
 import { parseEndpoint } from "../transport/endpoint.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { PropertyList } from "../zmtp/metadata.js"
+import type { AdvertiseOptions, DiscoveryConfig, DiscoveryEvent, DiscoveryTarget } from "../discovery/index.js"
 import type { ConnectionOwner } from "./connection-owner.js"
+import { SocketDiscovery } from "./socket-discovery.js"
 import { Dialer } from "./dialer.js"
 import { Listener } from "./listener.js"
 import { defaultOptions, hasOption, OPTION_TABLE, validateOption, type OptionName, type OptionValues } from "./options.js"
@@ -22,9 +24,11 @@ const RESOLVED: Promise<void> = Promise.resolve()
 export interface ConnectOptions {
   /** Router only: the routing id the peer at this endpoint gets (ZMQ_CONNECT_ROUTING_ID). */
   routingId?: string
+  /** mdns:// only: how the name is resolved (mDNS by default; static seeds or DNS SRV). */
+  discovery?: DiscoveryConfig
 }
 
-export abstract class SocketBase implements PipeOwner, ConnectionOwner {
+export abstract class SocketBase implements PipeOwner, ConnectionOwner, DiscoveryTarget {
   readonly events = new SocketEvents()
   /** The endpoint of the last successful bind, resolved (ephemeral port filled in). */
   lastEndpoint: string | null = null
@@ -39,6 +43,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   private lingering = false
   private lingerTimer: NodeJS.Timeout | undefined
   private keepAlive: NodeJS.Timeout | undefined
+  private discoveryGlue: SocketDiscovery | undefined
   private peerWaiters = 0
 
   protected constructor(readonly type: SocketType, options: object = {}) {
@@ -125,7 +130,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   connect(address: string, options: ConnectOptions = {}): void {
     this.assertOpen()
     const endpoint = parseEndpoint(address, false)
-    if (endpoint.transport === "mdns") return this.connectDiscovered(endpoint.name)
+    if (endpoint.transport === "mdns") return this.connectDiscovered(endpoint.name, options)
     if (endpoint.transport === "udp") {
       throw zmqError("ENOCOMPATPROTO", `udp:// is not available for a ${this.type} socket`)
     }
@@ -142,7 +147,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   disconnect(address: string): void {
     this.assertOpen()
-    if (address.startsWith("mdns://")) return this.disconnectDiscovered(address.slice(7))
+    if (address.startsWith("mdns://")) return this.discoveryGlueOf().unbrowse(address.slice(7))
     const list = this.dialers.get(address)
     if (!list) throw zmqError("ENOENT", `Not connected to ${address}`, { address })
     this.dialers.delete(address)
@@ -200,14 +205,49 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     return this.listeners.map((l) => l.endpoint)
   }
 
-  /** Discovery hooks, installed by the discovery extension (mdns:// and advertise()). */
-  protected connectDiscovered(_name: string): void {
-    throw zmqError("EPROTONOSUPPORT", "mdns:// discovery is not available")
+  // ---- discovery (extension) ----------------------------------------------------------------
+
+  /**
+   * Announces this socket's bound endpoints under `name` over mDNS/DNS-SD (re-announced after
+   * every bind/unbind, withdrawn on close). Peers find it with connect("mdns://name").
+   */
+  advertise(name: string, options: AdvertiseOptions = {}): void {
+    this.assertOpen()
+    const discovery = this.options.discovery as DiscoveryConfig | null
+    this.discoveryGlueOf().advertise(name, { ...(discovery ? { discovery } : {}), ...options })
   }
-  protected disconnectDiscovered(name: string): void {
-    throw zmqError("ENOENT", `Not connected to mdns://${name}`)
+
+  /** Withdraws an advertisement (goodbye packets), resolving once sent. */
+  unadvertise(name: string): Promise<void> {
+    return this.discoveryGlueOf().unadvertise(name)
   }
-  protected endpointsChanged(): void {}
+
+  private connectDiscovered(name: string, options: ConnectOptions): void {
+    const discovery = (options.discovery ?? this.options.discovery) as DiscoveryConfig | null
+    this.discoveryGlueOf().browse(name, discovery ? { discovery } : {})
+  }
+
+  private discoveryGlueOf(): SocketDiscovery {
+    return (this.discoveryGlue ??= new SocketDiscovery(this))
+  }
+
+  /** DiscoveryTarget: the extensions peers see in TXT records. */
+  extensions(): Record<string, string> {
+    const extensions: Record<string, string> = {}
+    if (this.options.codec !== null) extensions.codec = String(this.options.codec)
+    if (this.options.reliable) extensions.reliable = "1"
+    return extensions
+  }
+
+  /** DiscoveryTarget: found/lost/ignored peers become socket events. */
+  emitDiscovery(event: DiscoveryEvent): void {
+    const { type, error, ...detail } = event
+    this.emit({ type, detail, ...(error ? { error: error as ZmqError } : {}) })
+  }
+
+  private endpointsChanged(): void {
+    this.discoveryGlue?.refresh()
+  }
 
   // ---- send / receive ----------------------------------------------------------------------
 
@@ -416,8 +456,10 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     this.updateKeepAlive()
   }
 
-  /** Extensions stop here (discovery withdraws, reliable flushes its state). */
-  protected closing(): void {}
+  /** Extensions stop here (discovery withdraws; subclasses extend for their own state). */
+  protected closing(): void {
+    void this.discoveryGlue?.stop()
+  }
 
   private hasQueuedOutbound(): boolean {
     for (const pipe of this.pipes) if (pipe.outbound.length > 0) return true
