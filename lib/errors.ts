@@ -6,6 +6,7 @@ export type ErrorCode =
   | "EAGAIN" | "EBUSY" | "EBADF" | "EFSM" | "EHOSTUNREACH" | "EINVAL" | "EPROTONOSUPPORT"
   | "ENOCOMPATPROTO" | "EADDRINUSE" | "EADDRNOTAVAIL" | "ENOENT" | "EMSGSIZE" | "ENOTSUP"
   | "EPROTO" | "ECONNREFUSED" | "ECONNRESET" | "ETIMEDOUT" | "EACCES"
+  | "ELOCKED" | "EIO" | "ERR_JOURNAL_CORRUPT" // reliable journal (lib/reliable/file-journal.ts)
 
 export type ProtocolErrorCode =
   | "ERR_ZMTP_UNEXPECTED_COMMAND"

@@ -1,0 +1,499 @@
+// The on-disk Journal (journal.ts): an append-only file, so messages accepted by send() survive a sender
+// crash and are re-sent on restart. Owns the file, its pid lock and compaction; must never replay a
+// record whose checks fail. Sync fs calls on purpose: one write per tick, off the per-message path.
+//
+// Format, big-endian. Header (36 B): "BLJ1" | u16 version 1 | u16 0 | senderId (16 B) | u64 seqFloor |
+// u32 CRC-32 of the 32 bytes before. Then records: u32 bodyLength | u32 CRC-32 of (length field ++ body) |
+// body, where body is APPEND = u8 1 | u64 seq | u32 frameCount | frameCount × (u32 length | bytes)
+// or ACK = u8 2 | u64 seq. Replay = every APPEND minus every ACK; nextSeq = max(seqFloor, highest seq
+// seen + 1). seqFloor is nextSeq when the file was written, so a compacted, empty file keeps it.
+//
+// Recovery stops at the first record that is incomplete (ERR_JOURNAL_TRUNCATED: a torn write at a crash,
+// or a length pointing past the end) or fails a check (ERR_JOURNAL_CORRUPT: CRC, type, frame list, seq
+// going backwards). Everything from there on is dropped even when more data follows: after one bad
+// length no later boundary can be trusted, and re-sending a message twice is safe while replaying a
+// wrong one is not. onCorruption runs before the file is truncated, so it may copy the file aside.
+//
+// fsync policy (`fsync` option). In every mode the records appended during one tick go out in one
+// write(2), and appendDurable() never resolves before that write returned, so a resolved record
+// survives the process being killed (SIGKILL): the kernel has it. The modes differ on OS crash and
+// power loss:
+//   "always": appendDurable() resolves only after an fsync(2) covered the record; the records of one
+//             tick share that fsync (group commit). Use it when send() must mean "on disk".
+//   "batch":  (default) appendDurable() resolves after the write; an fsync follows within
+//             `batchIntervalMs` (default 10 ms). Power loss may lose that last interval.
+//   "never":  the journal never fsyncs on its own; the OS writes back when it decides.
+// flush() and close() write and fsync everything in every mode. Acks are never waited for: a lost ack
+// only causes a re-send, which the receiver deduplicates. A failed write or fsync poisons the journal
+// (EIO): after a failed fsync the kernel may have dropped the dirty pages, so a retry would lie.
+
+import * as fs from "node:fs"
+import { randomBytes } from "node:crypto"
+import { dirname, resolve } from "node:path"
+import { debuglog } from "node:util"
+import { ZmqError, zmqError } from "../errors.js"
+import { crc32 } from "../util/crc32.js"
+import {
+  type FileJournalOptions, type FsyncPolicy, type Journal, type JournalCorruption, type JournalRecord, type JournalStats,
+  checkAppendSeq, frameBytes,
+} from "./journal.js"
+
+const debug = debuglog("brokerless")
+
+const [MAGIC, VERSION, HEADER_BYTES, RECORD_HEAD] = [0x424c4a31 /* "BLJ1" */, 1, 36, 8]
+const [APPEND, ACK, ACK_BODY, APPEND_FIXED] = [1, 2, 9, 13] // record types; body bytes before frames
+const TMP_SUFFIX = ".compact"
+
+export type { FileJournalOptions, FsyncPolicy, JournalCorruption } from "./journal.js"
+
+interface Slot { offset: number; length: number; payload: number }
+
+/**
+ * Opens or creates the journal at `path`, takes its pid lock (`path + ".lock"`) and replays it, reading
+ * the file whole (compaction keeps it near twice the live data) and blocking meanwhile. Throws ELOCKED when another live process (or this one) has it open, and ERR_JOURNAL_CORRUPT
+ * for an unreadable header (the sender id would be lost, so the file is left untouched).
+ *
+ * @example
+ * const journal = openFileJournal("./outbox.journal", { fsync: "always", onCorruption: console.warn })
+ */
+export function openFileJournal(path: string, options: FileJournalOptions = {}): FileJournal {
+  const fsync = options.fsync ?? "batch"
+  if (!["always", "batch", "never"].includes(fsync)) throw zmqError("EINVAL", `Invalid fsync policy ${fsync}`)
+  const { batchIntervalMs: ms = 0, compactAfterBytes: bytes = 0 } = options
+  if (!(ms >= 0 && bytes >= 0)) throw zmqError("EINVAL", `Invalid journal option ${ms} ms / ${bytes} bytes`)
+  let lock: string | undefined
+  try {
+    lock = acquireLock(path)
+    fs.rmSync(path + TMP_SUFFIX, { force: true }) // a compaction interrupted by a crash
+    return new FileJournal(path, lock, { ...options, fsync })
+  } catch (error) {
+    if (lock !== undefined) releaseLock(lock)
+    if (error instanceof ZmqError || errno(error) === undefined) throw error // ours, or from onCorruption
+    const code = errno(error) === "ENOENT" || errno(error) === "EACCES" ? (errno(error) as "ENOENT") : "EIO"
+    throw zmqError(code, `Cannot open journal ${path}: ${(error as Error).message}`, { cause: error })
+  }
+}
+
+export class FileJournal implements Journal {
+  readonly senderId: Buffer
+  private fd: number
+  private index = new Map<bigint, Slot>() // live records: where they sit in the file
+  private restored = new Map<bigint, Buffer[]>() // found at open, not acked since
+  private next: bigint
+  private written: number // file bytes handed to the kernel
+  private pending: Buffer[] = [] // records of this tick, written by one writePending()
+  private pendingBytes = 0
+  private waiting: Deferred | undefined // appendDurable() callers of this tick
+  private syncQueue: Deferred[] = [] // written, waiting for the next fsync
+  private syncing = false
+  private timer: NodeJS.Timeout | undefined
+  private failure: ZmqError | undefined
+  private closing: Promise<void> | undefined
+  private closed = false
+  private liveRecordBytes = 0
+  private counts = { appends: 0, acks: 0, liveBytes: 0, compactions: 0, fsyncs: 0 }
+  private readonly policy: FsyncPolicy
+  private readonly batchIntervalMs: number
+  private compactAt: number
+
+  /** Use openFileJournal(), which takes the lock first. */
+  constructor(readonly path: string, private readonly lock: string, options: FileJournalOptions & { fsync: FsyncPolicy }) {
+    this.policy = options.fsync
+    this.batchIntervalMs = options.batchIntervalMs ?? 10
+    this.compactAt = options.compactAfterBytes ?? 8 * 1024 * 1024
+    const data = readAll(path)
+    if (data.length === 0) {
+      ;[this.senderId, this.next, this.written] = [randomBytes(16), 0n, HEADER_BYTES]
+      writeCompacted(path, encodeHeader(this.senderId, 0n), -1, this.index) // header only, atomically
+    } else {
+      ;({ senderId: this.senderId, seqFloor: this.next } = decodeHeader(data, path))
+      this.written = this.replay(data, options.onCorruption ?? warnCorruption)
+    }
+    this.fd = fs.openSync(path, "r+")
+    if (this.written < data.length) {
+      fs.ftruncateSync(this.fd, this.written)
+      fs.fsyncSync(this.fd)
+    }
+  }
+
+  get nextSeq(): bigint { return this.next }
+  get size(): number { return this.index.size }
+  get stats(): JournalStats {
+    return { ...this.counts, records: this.index.size, fileBytes: this.written + this.pendingBytes }
+  }
+  recovered(): JournalRecord[] { return Array.from(this.restored, ([seq, frames]) => ({ seq, frames })) }
+
+  append(seq: bigint, frames: Buffer[]): void {
+    if (this.closing) throw zmqError("EBADF", "Journal is closed")
+    if (this.failure) throw this.failure
+    checkAppendSeq(seq, this.next)
+    const record = encodeAppend(seq, frames)
+    const payload = frameBytes(frames)
+    this.index.set(seq, { offset: this.written + this.pendingBytes, length: record.length, payload })
+    this.next = seq + 1n
+    this.counts.appends++
+    this.counts.liveBytes += payload
+    this.liveRecordBytes += record.length
+    this.enqueue(record)
+  }
+
+  appendDurable(seq: bigint, frames: Buffer[]): Promise<void> {
+    try {
+      this.append(seq, frames)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return (this.waiting ??= deferred()).promise
+  }
+
+  ack(seq: bigint): boolean {
+    const slot = this.index.get(seq)
+    if (slot === undefined || this.closing) return false
+    this.index.delete(seq)
+    this.restored.delete(seq)
+    this.counts.acks++
+    this.counts.liveBytes -= slot.payload
+    this.liveRecordBytes -= slot.length
+    if (this.failure === undefined) this.enqueue(encodeAck(seq))
+    return true
+  }
+
+  flush(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure)
+    if (this.closed) return Promise.resolve()
+    this.writePending()
+    const done = deferred()
+    this.syncQueue.push(done)
+    this.kickSync()
+    return done.promise
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.flush().finally(() => {
+      this.closed = true
+      clearTimeout(this.timer)
+      fs.closeSync(this.fd)
+      releaseLock(this.lock)
+    })
+    return this.closing
+  }
+
+  /** Loads the records of `data`; returns where the trusted prefix ends. Opens nothing. */
+  private replay(data: Buffer, onCorruption: (report: JournalCorruption) => void): number {
+    const scan = scanRecords(data, this.next)
+    for (const [seq, { slot, frames }] of scan.live) {
+      this.index.set(seq, slot)
+      this.restored.set(seq, frames)
+      this.counts.liveBytes += slot.payload
+      this.liveRecordBytes += slot.length
+    }
+    this.next = scan.next
+    if (scan.problem !== undefined) {
+      const { code, reason } = scan.problem
+      onCorruption({ code, reason, path: this.path, offset: scan.end, droppedBytes: data.length - scan.end })
+    }
+    return scan.end
+  }
+
+  private enqueue(record: Buffer): void {
+    this.pending.push(record)
+    this.pendingBytes += record.length
+    // nextTick, not a microtask: `await send()` in a loop would otherwise write once per message.
+    if (this.pending.length === 1) process.nextTick(() => this.writePending())
+  }
+
+  private writePending(): void {
+    if (this.pending.length === 0 || this.failure || this.closed) return
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes)
+    ;[this.pending, this.pendingBytes] = [[], 0]
+    try {
+      writeAll(this.fd, data, this.written)
+    } catch (error) {
+      return this.fail(error)
+    }
+    this.written += data.length
+    const waiting = this.waiting
+    this.waiting = undefined
+    if (this.policy === "always" && waiting) this.syncQueue.push(waiting)
+    else waiting?.resolve()
+    if (this.policy === "batch" && this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined
+        this.flush().catch(() => undefined) // a failure is recorded and reported by the next call
+      }, this.batchIntervalMs).unref()
+    }
+    this.maybeCompact()
+    this.kickSync()
+  }
+
+  /** Runs one async fsync for everyone queued; those queued meanwhile get the next one. */
+  private kickSync(): void {
+    if (this.syncing || this.syncQueue.length === 0 || this.failure) return
+    const batch = this.syncQueue.splice(0)
+    this.syncing = true
+    fs.fsync(this.fd, (error) => {
+      this.syncing = false
+      this.counts.fsyncs++
+      if (error) {
+        this.fail(error)
+        return batch.forEach((waiter) => waiter.reject(this.failure))
+      }
+      batch.forEach((waiter) => waiter.resolve())
+      this.maybeCompact() // before the next fsync: under steady "always" load one is always queued
+      this.kickSync()
+    })
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= zmqError("EIO", `Journal ${this.path} failed; appends are no longer durable`, { cause: error })
+    for (const waiter of [...this.syncQueue.splice(0), this.waiting]) waiter?.reject(this.failure)
+    this.waiting = undefined
+  }
+
+  private maybeCompact(): void {
+    // Only between batches: pending records carry offsets into the current file and an in-flight
+    // fsync holds the current fd. Queued fsync waiters are fine: the new file is fsynced for them.
+    if (this.syncing || this.pending.length > 0 || this.failure || this.closed) return
+    const dead = this.written - HEADER_BYTES - this.liveRecordBytes
+    if (this.written < this.compactAt || dead === 0 || dead < this.liveRecordBytes) return
+    try {
+      this.compact()
+    } catch (error) {
+      // The old file is still whole (the rename is the commit point); retry after more growth.
+      debug("journal %s: compaction failed: %o", this.path, error)
+      fs.rmSync(this.path + TMP_SUFFIX, { force: true })
+      this.compactAt = this.written * 2
+    }
+  }
+
+  /** Rewrites the file with the live records only. */
+  private compact(): void {
+    const index = writeCompacted(this.path, encodeHeader(this.senderId, this.next), this.fd, this.index)
+    const fd = fs.openSync(this.path, "r+")
+    fs.closeSync(this.fd)
+    ;[this.fd, this.index, this.written] = [fd, index, HEADER_BYTES + this.liveRecordBytes]
+    this.counts.compactions++
+    for (const waiter of this.syncQueue.splice(0)) waiter.resolve()
+  }
+}
+
+function warnCorruption({ path, reason, offset, droppedBytes, code }: JournalCorruption): void {
+  process.emitWarning(`${path}: ${reason} at byte ${offset}; dropped ${droppedBytes} bytes`, { code })
+}
+
+/**
+ * Writes `header` plus every live record (read from `from`, in seq order, contiguous ones copied as
+ * one run) to a temp file, fsyncs it and renames it over `path`. Returns the records' new slots.
+ */
+function writeCompacted(path: string, header: Buffer, from: number, live: Map<bigint, Slot>): Map<bigint, Slot> {
+  const tmp = path + TMP_SUFFIX
+  const out = fs.openSync(tmp, "w")
+  const moved = new Map<bigint, Slot>()
+  try {
+    writeAll(out, header, 0)
+    let [end, runStart, runLength, runTarget] = [HEADER_BYTES, 0, 0, HEADER_BYTES]
+    for (const [seq, slot] of live) {
+      if (slot.offset !== runStart + runLength) {
+        copyRange(from, out, runStart, runLength, runTarget)
+        ;[runStart, runLength, runTarget] = [slot.offset, 0, end]
+      }
+      moved.set(seq, { ...slot, offset: end })
+      runLength += slot.length
+      end += slot.length
+    }
+    copyRange(from, out, runStart, runLength, runTarget)
+    fs.fsyncSync(out)
+  } finally {
+    fs.closeSync(out)
+  }
+  fs.renameSync(tmp, path)
+  syncDir(dirname(resolve(path)))
+  return moved
+}
+
+function copyRange(from: number, out: number, offset: number, length: number, target: number): void {
+  const chunk = Buffer.allocUnsafe(Math.min(length, 1 << 20))
+  for (let done = 0; done < length; ) {
+    const want = Math.min(chunk.length, length - done)
+    const got = fs.readSync(from, chunk, 0, want, offset + done)
+    if (got <= 0) throw zmqError("EIO", "Journal file shrank during compaction")
+    writeAll(out, chunk.subarray(0, got), target + done)
+    done += got
+  }
+}
+
+function encodeHeader(senderId: Buffer, seqFloor: bigint): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES)
+  header.writeUInt32BE(MAGIC, 0)
+  header.writeUInt16BE(VERSION, 4)
+  senderId.copy(header, 8)
+  header.writeBigUInt64BE(seqFloor, 24)
+  header.writeUInt32BE(crc32(header.subarray(0, 32)), 32)
+  return header
+}
+
+function decodeHeader(data: Buffer, path: string): { senderId: Buffer; seqFloor: bigint } {
+  const valid = data.length >= HEADER_BYTES && data.readUInt32BE(0) === MAGIC && data.readUInt16BE(4) === VERSION &&
+    data.readUInt32BE(32) === crc32(data.subarray(0, 32))
+  if (!valid) throw zmqError("ERR_JOURNAL_CORRUPT", `${path} is not a brokerless journal or its header is damaged`)
+  return { senderId: Buffer.from(data.subarray(8, 24)), seqFloor: data.readBigUInt64BE(24) }
+}
+
+/** A record buffer with its type and seq filled in; the caller writes the rest of the body. */
+function newRecord(type: number, seq: bigint, bodyLength: number): Buffer {
+  if (bodyLength > 0xffffffff) throw zmqError("EMSGSIZE", "Message too large for the journal (4 GiB)")
+  const record = Buffer.allocUnsafe(RECORD_HEAD + bodyLength)
+  record.writeUInt32BE(bodyLength, 0)
+  record[RECORD_HEAD] = type
+  record.writeBigUInt64BE(seq, RECORD_HEAD + 1)
+  return record
+}
+
+/** Fills in the CRC, which covers the length field too: a damaged length is caught like a damaged body. */
+function sealRecord(record: Buffer): Buffer {
+  record.writeUInt32BE(crc32(record.subarray(RECORD_HEAD), crc32(record.subarray(0, 4))), 4)
+  return record
+}
+
+function encodeAppend(seq: bigint, frames: readonly Buffer[]): Buffer {
+  const record = newRecord(APPEND, seq, APPEND_FIXED + 4 * frames.length + frameBytes(frames))
+  record.writeUInt32BE(frames.length, RECORD_HEAD + 9)
+  let at = RECORD_HEAD + APPEND_FIXED
+  for (const frame of frames) {
+    record.writeUInt32BE(frame.length, at)
+    at += 4 + frame.copy(record, at + 4)
+  }
+  return sealRecord(record)
+}
+
+const encodeAck = (seq: bigint): Buffer => sealRecord(newRecord(ACK, seq, ACK_BODY))
+
+type Problem = { code: JournalCorruption["code"]; reason: string }
+type Scan = { live: Map<bigint, { slot: Slot; frames: Buffer[] }>; next: bigint; end: number; problem?: Problem }
+
+/** Replays records from the header on; stops at the first one that is not provably intact. */
+function scanRecords(data: Buffer, seqFloor: bigint): Scan {
+  const scan: Scan = { live: new Map(), next: seqFloor, end: HEADER_BYTES }
+  let lastAppend = -1n // appends are written in seq order; compaction keeps that order but not seqFloor
+  const stop = (code: Problem["code"], reason: string): Scan => ({ ...scan, problem: { code, reason } })
+  while (scan.end < data.length) {
+    const at = scan.end
+    if (data.length - at < RECORD_HEAD) return stop("ERR_JOURNAL_TRUNCATED", "incomplete record header")
+    const length = data.readUInt32BE(at)
+    if (length < ACK_BODY) return stop("ERR_JOURNAL_CORRUPT", `record length ${length} is too small`)
+    const end = at + RECORD_HEAD + length
+    if (end > data.length) return stop("ERR_JOURNAL_TRUNCATED", `record of ${length} bytes runs past the end`)
+    const body = data.subarray(at + RECORD_HEAD, end)
+    if (crc32(body, crc32(data.subarray(at, at + 4))) !== data.readUInt32BE(at + 4)) {
+      return stop("ERR_JOURNAL_CORRUPT", "record checksum mismatch")
+    }
+    const seq = body.readBigUInt64BE(1)
+    if (body[0] === ACK) {
+      if (length !== ACK_BODY) return stop("ERR_JOURNAL_CORRUPT", `ack record of ${length} bytes`)
+      scan.live.delete(seq)
+    } else if (body[0] === APPEND) {
+      if (seq <= lastAppend) return stop("ERR_JOURNAL_CORRUPT", `sequence number ${seq} went backwards`)
+      lastAppend = seq
+      const frames = decodeFrames(Buffer.from(body)) // a copy, so the whole-file buffer can be freed
+      if (frames === undefined) return stop("ERR_JOURNAL_CORRUPT", "malformed frame list")
+      scan.live.set(seq, { slot: { offset: at, length: end - at, payload: frameBytes(frames) }, frames })
+    } else {
+      return stop("ERR_JOURNAL_CORRUPT", `unknown record type ${body[0]}`)
+    }
+    if (seq >= scan.next) scan.next = seq + 1n
+    scan.end = end
+  }
+  return scan
+}
+
+/** Frames of an APPEND body, or undefined unless they fill the body exactly. */
+function decodeFrames(body: Buffer): Buffer[] | undefined {
+  if (body.length < APPEND_FIXED) return undefined
+  const frames: Buffer[] = []
+  let at = APPEND_FIXED
+  for (let count = body.readUInt32BE(9); count > 0; count--) {
+    const length = body.length - at >= 4 ? body.readUInt32BE(at) : Infinity
+    if (at + 4 + length > body.length) return undefined
+    frames.push(body.subarray(at + 4, at + 4 + length))
+    at += 4 + length
+  }
+  return at === body.length ? frames : undefined
+}
+
+interface Deferred { promise: Promise<void>; resolve(): void; reject(error: unknown): void }
+
+function deferred(): Deferred {
+  const waiter = {} as Deferred
+  waiter.promise = new Promise<void>((resolve, reject) => Object.assign(waiter, { resolve, reject }))
+  waiter.promise.catch(() => undefined) // a caller may drop appendDurable()'s promise; flush() reports too
+  return waiter
+}
+
+const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code
+
+function readAll(path: string): Buffer {
+  try {
+    return fs.readFileSync(path)
+  } catch (error) {
+    if (errno(error) === "ENOENT") return Buffer.alloc(0)
+    throw error
+  }
+}
+
+function writeAll(fd: number, data: Buffer, position: number): void {
+  for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done, position + done)
+}
+
+/** Makes a rename durable (POSIX); platforms that cannot fsync a directory skip it. */
+function syncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, "r")
+    try { fs.fsyncSync(fd) } finally { fs.closeSync(fd) }
+  } catch (error) {
+    debug("journal: cannot fsync directory %s: %o", dir, error)
+  }
+}
+
+// Lock files this process holds: a second open in this process is refused too, and a lock naming
+// our own pid that is not in this set is stale (containers restart with the same small pid).
+const heldLocks = new Set<string>()
+
+/**
+ * Takes `path.lock` holding our pid; a lock whose process is gone (e.g. SIGKILLed) is taken over.
+ * Advisory: it stops accidental double opens, not two processes racing to clear the same stale lock.
+ */
+function acquireLock(path: string): string {
+  const lockPath = resolve(path) + ".lock"
+  for (let attempt = 0; attempt < 3 && !heldLocks.has(lockPath); attempt++) {
+    // Written aside then hard-linked: link(2) fails if the lock exists, and no reader sees it empty.
+    const tmp = `${lockPath}.${process.pid}.${randomBytes(4).toString("hex")}`
+    fs.writeFileSync(tmp, `${process.pid}\n`)
+    try {
+      fs.linkSync(tmp, lockPath)
+      heldLocks.add(lockPath)
+      return lockPath
+    } catch (error) {
+      if (errno(error) !== "EEXIST") throw error
+    } finally {
+      fs.rmSync(tmp, { force: true })
+    }
+    const owner = Number.parseInt(readAll(lockPath).toString("latin1"), 10)
+    if (owner !== process.pid && isAlive(owner)) break
+    fs.rmSync(lockPath, { force: true })
+  }
+  const owner = heldLocks.has(lockPath) ? process.pid : readAll(lockPath).toString("latin1").trim()
+  throw zmqError("ELOCKED", `Journal ${path} is locked by process ${owner} (${lockPath})`)
+}
+
+function releaseLock(lockPath: string): void {
+  heldLocks.delete(lockPath)
+  fs.rmSync(lockPath, { force: true })
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    return Number.isSafeInteger(pid) && pid > 0 && process.kill(pid, 0)
+  } catch (error) {
+    return errno(error) === "EPERM" // alive, owned by another user
+  }
+}
