@@ -1,0 +1,157 @@
+// XPUB (RFC 29; libzmq xpub.cpp) and the core PUB sits on: messages fan out to the pipes whose
+// subscriptions prefix-match the first frame. Subscriptions arrive from each pipe as
+// [0x01|0x00 + prefix] messages (the engine converts ZMTP 3.1 commands to that form); XPUB also
+// hands them to the application, PUB keeps them to itself. Never touches bytes on the wire.
+import { zmqError } from "../errors.js"
+import type { MessageInput } from "../message.js"
+import { Distributor } from "../pattern/distributor.js"
+import { SubscriptionTable, type NoticeRules } from "../pattern/prefix-trie.js"
+import { Pipe, type Message } from "../pipe/pipe.js"
+import { Queue } from "../util/queue.js"
+import type { SocketOptions } from "./options.js"
+import { SocketBase } from "./socket-base.js"
+
+export interface PublisherOptions extends SocketOptions {
+  /** Wait for room (send() parks) instead of dropping for a subscriber at its HWM. */
+  noDrop?: boolean
+  /** Keep only the newest message per subscriber. */
+  conflate?: boolean
+  /** Send to subscribers whose subscriptions do NOT match. */
+  invertMatching?: boolean
+}
+
+export interface XPublisherOptions extends PublisherOptions {
+  /** 0: first subscribe / last cancel per prefix; 1: every subscribe; 2: every cancel too. */
+  verbosity?: number
+  /** Subscriptions take effect only through subscribe()/unsubscribe() (ZMQ_XPUB_MANUAL). */
+  manual?: boolean
+  /** Sent to each subscriber as soon as it connects. */
+  welcomeMessage?: string | Buffer | null
+}
+
+const NO_TOPIC = Buffer.alloc(0)
+
+export abstract class PublisherCore extends SocketBase {
+  private readonly dist = new Distributor()
+  private readonly table = new SubscriptionTable<Pipe>()
+  /** Subscription notices and upstream messages for receive(), with the pipe they came from. */
+  private readonly notices = new Queue<{ message: Message; pipe: Pipe | undefined }>()
+  /** Manual mode: the pipe of the notice received last; subscribe() applies to it. */
+  private lastPipe: Pipe | undefined
+
+  protected override get xhasOut(): boolean { return true }
+  protected override get xhasIn(): boolean { return this.notices.length > 0 }
+
+  protected xsend(message: Message): boolean {
+    const matched = this.table.active.match(message[0] ?? NO_TOPIC, new Set())
+    let targets = matched
+    if (this.options.invertMatching) {
+      targets = this.dist.connected()
+      for (const pipe of matched) targets.delete(pipe)
+    }
+    return this.dist.send(message, targets, this.options.noDrop as boolean)
+  }
+
+  protected xreceive(): Message | undefined {
+    const notice = this.notices.shift()
+    if (notice && this.options.manual) this.lastPipe = notice.pipe && this.dist.has(notice.pipe) ? notice.pipe : undefined
+    return notice?.message
+  }
+
+  protected xattach(pipe: Pipe): boolean {
+    this.dist.attach(pipe)
+    return true
+  }
+
+  protected override xconnected(pipe: Pipe): boolean {
+    const welcome = this.options.welcomeMessage as string | Buffer | null | undefined
+    if (welcome) pipe.write([Buffer.from(welcome)])
+    return true
+  }
+
+  // A connect-side pipe outlives its connection; the subscriber re-sends everything on reconnect.
+  protected override xdisconnected(pipe: Pipe): void { this.forget(pipe) }
+
+  protected xdetach(pipe: Pipe): void {
+    this.forget(pipe)
+    this.dist.detach(pipe)
+    if (this.lastPipe === pipe) this.lastPipe = undefined
+    this.wakeSender() // a parked noDrop send may have waited for this pipe only
+  }
+
+  // Applied as they arrive, read or not (libzmq xread_activated): the pipe is always emptied,
+  // so the next message makes it readable, and calls this, again.
+  protected override xreadable(pipe: Pipe): void {
+    for (let message = pipe.read(); message; message = pipe.read()) this.incoming(pipe, message)
+    this.wakeSender()
+  }
+
+  protected applyManual(prefixes: Array<Buffer | string>, subscribe: boolean): void {
+    if (!this.options.manual) throw zmqError("EINVAL", "XPublisher subscribe()/unsubscribe() need manual: true")
+    const pipe = this.lastPipe
+    if (!pipe) return
+    for (const prefix of prefixes.length ? prefixes : [""]) this.table.applyManual(Buffer.from(prefix), subscribe, pipe)
+  }
+
+  override createPipe(endpoint: string): Pipe {
+    if (!this.options.conflate) return super.createPipe(endpoint)
+    return new LatestOnlyPipe(this, 0, this.options.receiveHighWaterMark as number, endpoint)
+  }
+
+  private get rules(): NoticeRules {
+    return { verbosity: (this.options.verbosity as number | undefined) ?? 0, manual: this.options.manual === true }
+  }
+
+  private incoming(pipe: Pipe, message: Message): void {
+    const head = message[0]
+    if (!head || head.length === 0 || head[0]! > 1) return this.notify(message, pipe) // upstream data
+    for (const frame of message) {
+      if (frame.length === 0 || frame[0]! > 1) continue
+      if (this.table.apply(frame.subarray(1), frame[0] === 1, pipe, this.rules)) this.notify([frame], pipe)
+    }
+  }
+
+  /** Queues a notice for receive() (XPUB only), at most receiveHighWaterMark; beyond, dropped. */
+  private notify(message: Message, pipe: Pipe | undefined): void {
+    if (this.type !== "XPUB") return
+    const hwm = this.options.receiveHighWaterMark as number
+    if (hwm === 0 || this.notices.length < hwm) this.notices.push({ message, pipe })
+  }
+
+  private forget(pipe: Pipe): void {
+    for (const prefix of this.table.removeOwner(pipe, this.rules)) this.notify([Buffer.concat([CANCEL, prefix])], undefined)
+  }
+}
+
+const CANCEL = Buffer.from([0])
+
+/** conflate: a subscriber's queue holds only the newest message (libzmq ypipe_conflate). */
+class LatestOnlyPipe extends Pipe {
+  override write(message: Message): void {
+    this.outbound.clear()
+    super.write(message)
+  }
+}
+
+export interface XPublisher<Value = Buffer[], SendValue = MessageInput> extends Required<XPublisherOptions> {}
+
+/** XPUB: a publisher whose subscribers' (un)subscriptions are readable as [0x01|0x00 + prefix]. */
+export class XPublisher<Value = Buffer[], SendValue = MessageInput> extends PublisherCore implements AsyncIterable<Value> {
+  constructor(options: XPublisherOptions = {}) {
+    super("XPUB", options)
+  }
+
+  /** Sends to every subscriber whose subscription matches; drops for full ones unless noDrop. */
+  send(message: SendValue): Promise<void> { return this.sendMessage(message) }
+
+  /** The next notice ([0x01 + prefix] or [0x00 + prefix]) or upstream message from an XSUB. */
+  receive(): Promise<Value> { return this.receiveMessage() as Promise<Value> }
+
+  [Symbol.asyncIterator](): AsyncIterator<Value> { return this.messages() as AsyncGenerator<Value> }
+
+  /** manual: subscribes the peer whose notice was received last (no argument: everything). */
+  subscribe(...prefixes: Array<Buffer | string>): void { this.applyManual(prefixes, true) }
+
+  /** manual: unsubscribes the peer whose notice was received last. */
+  unsubscribe(...prefixes: Array<Buffer | string>): void { this.applyManual(prefixes, false) }
+}
