@@ -127,7 +127,10 @@ function subscriptionMessage(prefix: Buffer, subscribe: boolean): Buffer {
   return message
 }
 
-/** Joins two pipes; each side's `onClosed` runs once when the connection ends from either side. */
+/**
+ * Joins two pipes; each side's `peer` is the other side as that pipe sees it. Each side's
+ * `onClosed` runs once when the connection ends from either side.
+ */
 export function linkPipes(
   a: { pipe: Pipe; peer: PeerInfo; receivesSubscriptions: boolean; onClosed: (engine: InprocEngine) => void },
   b: { pipe: Pipe; peer: PeerInfo; receivesSubscriptions: boolean; onClosed: (engine: InprocEngine) => void },
@@ -136,6 +139,6 @@ export function linkPipes(
   const engineB = new InprocEngine(b.pipe, b.receivesSubscriptions, b.onClosed)
   engineA.peer = engineB
   engineB.peer = engineA
-  a.pipe.attach(engineA, b.peer)
-  b.pipe.attach(engineB, a.peer)
+  a.pipe.attach(engineA, a.peer)
+  b.pipe.attach(engineB, b.peer)
 }
