@@ -2,6 +2,7 @@
 // and know nothing of ZMTP or socket types. Every handle is unref'd: an idle socket must not keep
 // the process alive (the socket base holds the process open while an operation is pending).
 import { existsSync, unlinkSync } from "node:fs"
+import { dirname } from "node:path"
 import { connect as netConnect, createServer, type Server, type Socket as NetSocket } from "node:net"
 import { zmqError, type ErrorCode, type ZmqError } from "../errors.js"
 import { formatTcp, type Endpoint } from "./endpoint.js"
@@ -65,6 +66,9 @@ async function listenTcp(endpoint: Extract<Endpoint, { transport: "tcp" }>, onCo
 }
 
 async function listenIpc(endpoint: Extract<Endpoint, { transport: "ipc" }>, onConnection: (s: NetSocket, r: string) => void) {
+  if (!endpoint.abstract && !existsSync(dirname(endpoint.path))) {
+    throw zmqError("ENOENT", `bind ${endpoint.address} failed: directory ${dirname(endpoint.path)} does not exist`, { address: endpoint.address })
+  }
   const server = serve(onConnection)
   try {
     await startListening(server, { path: endpoint.path })
