@@ -22,6 +22,7 @@ export class Heartbeat {
   private ttlTimer: NodeJS.Timeout | undefined
   private trafficSincePing = false
   private trafficSinceTtl = false
+  private ttlDeadline = 0
 
   constructor(private readonly host: HeartbeatHost, private readonly options: HeartbeatOptions) {}
 
@@ -36,14 +37,26 @@ export class Heartbeat {
     this.trafficSinceTtl = true
   }
 
-  /** The peer pinged us with a TTL: expect traffic within it (TTLs under 100 ms have no effect). */
+  /**
+   * The peer pinged us with a TTL: expect traffic within it (TTLs under 100 ms have no effect).
+   * As in libzmq (traffic cancels the TTL timer, each PING arms a fresh one), the TTL counts from
+   * the latest PING: a timer still pending from an earlier PING is pushed to the new deadline.
+   */
   peerPinged(ttlMs: number): void {
-    if (ttlMs < 100 || this.ttlTimer) return
+    if (ttlMs < 100) return
     this.trafficSinceTtl = false
+    this.ttlDeadline = performance.now() + ttlMs
+    if (!this.ttlTimer) this.armTtl(ttlMs)
+  }
+
+  private armTtl(ms: number): void {
     this.ttlTimer = setTimeout(() => {
       this.ttlTimer = undefined
-      if (!this.trafficSinceTtl) this.host.onHeartbeatExpired()
-    }, ttlMs).unref()
+      if (this.trafficSinceTtl) return
+      const left = this.ttlDeadline - performance.now()
+      if (left > 1) this.armTtl(left)
+      else this.host.onHeartbeatExpired()
+    }, ms).unref()
   }
 
   stop(): void {
