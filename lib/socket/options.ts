@@ -40,7 +40,7 @@ export const OPTION_TABLE = {
   relaxed: { kind: "bool", default: false, only: ["REQ"] },
   correlate: { kind: "bool", default: false, only: ["REQ"] },
   noDrop: { kind: "bool", default: false, only: PUBLISHING },
-  conflate: { kind: "bool", default: false, only: ["PUSH", "PULL", "DEALER", "SUB", "PUB"] },
+  conflate: { kind: "bool", default: false, only: ["PUSH", "PULL", "DEALER", "SUB", "PUB", "XPUB"] },
   invertMatching: { kind: "bool", default: false, only: ["PUB", "SUB", "XPUB"] },
   verbosity: { kind: "int", default: 0, min: 0, only: ["XPUB"] },
   manual: { kind: "bool", default: false, only: ["XPUB"] },
