@@ -289,6 +289,18 @@ for (const transport of TRANSPORTS) {
       t.same(await recv(xpub), [Buffer.from([0, 0x00, 0xff])])
     })
 
+    t.test("PUB: SHALL silently discard messages that subscribers send it", async (t) => {
+      const pub = new Publisher({ receiveHighWaterMark: 2 })
+      const xsub = new XSubscriber()
+      t.teardown(() => { pub.close(); xsub.close() })
+      await marry(pub, xsub, transport)
+      for (let i = 0; i < 10; i++) await xsub.send(["not a subscription", String(i)])
+      await xsub.send(Buffer.from("\x01k"))
+      await subscribed(pub, "k") // read past the junk, beyond its receive HWM
+      await pub.send("k1")
+      t.same(await recv(xsub), [Buffer.from("k1")])
+    })
+
     t.test("PUB connecting to a bound SUB: subscriptions still reach the publisher", async (t) => {
       const sub = new Subscriber()
       const pub = new Publisher()
