@@ -44,8 +44,16 @@ export class Request<Value = Buffer[], SendValue = MessageInput> extends DealerB
     return this.receiveMessage() as Promise<Value>
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<Value> {
-    return this.messages() as AsyncGenerator<Value>
+  /** Goes through receive(), so iterating out of turn rejects with EFSM instead of hanging. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Value, void, undefined> {
+    while (!this.closed) {
+      try {
+        yield await this.receive()
+      } catch (error) {
+        if (this.closed) return
+        throw error
+      }
+    }
   }
 
   protected override get xhasIn(): boolean { return this.awaitingReply && this.fq.hasReady }

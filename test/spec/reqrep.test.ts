@@ -220,6 +220,18 @@ for (const transport of TRANSPORTS) {
       t.same(str(await within(req.receive(), 5000, "reply")), ["a"])
     })
 
+    t.test("REQ/REP: iterating out of turn rejects with EFSM instead of waiting forever", async (t) => {
+      const rep = new Reply()
+      const req = new Request()
+      t.teardown(() => { req.close(); rep.close() })
+      await marry(rep, req, transport)
+      await t.rejects(req[Symbol.asyncIterator]().next(), { code: "EFSM" }, "REQ iterated before a request")
+      await req.send("q")
+      const requests = rep[Symbol.asyncIterator]()
+      t.same(str((await within(requests.next(), 5000, "request")).value as Buffer[]), ["q"])
+      await t.rejects(requests.next(), { code: "EFSM" }, "REP iterated again before replying")
+    })
+
     t.test("REP: a reply to a requester that has gone is dropped", async (t) => {
       const rep = new Reply()
       const req = new Request()
