@@ -58,6 +58,9 @@ export function handshakeFailure(close: EngineClose, address: string): SocketEve
 
 const enum State { Greeting, Handshake, Ready, Closed }
 
+/** How long a peer gets to close its side after our FIN before the connection is destroyed. */
+const CLOSE_GRACE_MS = 1000
+
 /** Most octets taken from the pipe per flush; the rest waits for the next one (bounded memory). */
 const MAX_FLUSH_BYTES = 256 * 1024
 
@@ -281,8 +284,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
     if (this.state === State.Closed) return
     const handshaken = this.state === State.Ready
     if (sendsError && explain) {
-      this.stream.end(encodeError(error.message.slice(0, 255)))
-      setTimeout(() => this.stream.destroy(), 1000).unref()
+      this.endGracefully(encodeError(error.message.slice(0, 255)))
     } else {
       this.stream.destroy()
     }
@@ -296,12 +298,24 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
   close(graceful = false): void {
     if (this.state === State.Closed) return
     if (graceful) {
-      this.stream.end()
+      this.endGracefully()
       this.stream.resume() // keep reading so the peer's FIN is seen and the handle is released
     } else {
       this.stream.destroy()
     }
     this.finish({ kind: "local", handshaken: this.state === State.Ready })
+  }
+
+  /**
+   * Sends our FIN (after `last`) and lets the peer close its side, but not forever: a peer that
+   * never closes (hung, or half-open on purpose) would otherwise hold the handle and its fd.
+   */
+  private endGracefully(last?: Buffer): void {
+    const stream = this.stream
+    if (last) stream.end(last)
+    else stream.end()
+    const timer = setTimeout(() => stream.destroy(), CLOSE_GRACE_MS).unref()
+    stream.once("close", () => clearTimeout(timer))
   }
 
   private finish(close: EngineClose): void {

@@ -116,14 +116,18 @@ export class RawPeer {
     }))
   }
 
-  /** Connects to tcp://host:port or ipc://path. */
-  static connect(endpoint: string): Promise<RawPeer> {
+  /**
+   * Connects to tcp://host:port or ipc://path. `allowHalfOpen` keeps our side open after the
+   * other side's FIN (a peer that never closes).
+   */
+  static connect(endpoint: string, options: { allowHalfOpen?: boolean } = {}): Promise<RawPeer> {
+    const allowHalfOpen = options.allowHalfOpen ?? false
     const socket = endpoint.startsWith("tcp://")
       ? (() => {
         const at = endpoint.lastIndexOf(":")
-        return netConnect({ host: endpoint.slice(6, at).replace(/^\[|\]$/g, ""), port: Number(endpoint.slice(at + 1)) })
+        return netConnect({ host: endpoint.slice(6, at).replace(/^\[|\]$/g, ""), port: Number(endpoint.slice(at + 1)), allowHalfOpen })
       })()
-      : netConnect({ path: endpoint.slice("ipc://".length) })
+      : netConnect({ path: endpoint.slice("ipc://".length), allowHalfOpen })
     socket.setNoDelay(true)
     return new Promise((resolve, reject) => {
       socket.once("error", reject)
