@@ -28,7 +28,7 @@ export interface ConnectOptions {
   discovery?: DiscoveryConfig
 }
 
-export abstract class SocketBase implements PipeOwner, ConnectionOwner, DiscoveryTarget {
+export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   readonly events = new SocketEvents()
   /** The endpoint of the last successful bind, resolved (ephemeral port filled in). */
   lastEndpoint: string | null = null
@@ -44,6 +44,8 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner, Discover
   private lingerTimer: NodeJS.Timeout | undefined
   private keepAlive: NodeJS.Timeout | undefined
   private discoveryGlue: SocketDiscovery | undefined
+  /** Dialers discovery started, by endpoint: its connect/disconnect never touch the user's. */
+  private readonly foundDialers = new Map<string, Dialer>()
   private peerWaiters = 0
 
   protected constructor(readonly type: SocketType, options: object = {}) {
@@ -138,7 +140,10 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner, Discover
       throw zmqError("EINVAL", "connect() routingId is for Router sockets")
     }
     const routingId = options.routingId === undefined ? undefined : Buffer.from(validateOption("routingId", options.routingId) as string)
-    const dialer = new Dialer(this, endpoint, routingId)
+    this.addDialer(address, new Dialer(this, endpoint, routingId))
+  }
+
+  private addDialer(address: string, dialer: Dialer): void {
     const list = this.dialers.get(address) ?? []
     list.push(dialer)
     this.dialers.set(address, list)
@@ -228,7 +233,41 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner, Discover
   }
 
   private discoveryGlueOf(): SocketDiscovery {
-    return (this.discoveryGlue ??= new SocketDiscovery(this))
+    if (this.discoveryGlue) return this.discoveryGlue
+    // Discovery dials through its own door: the public connect()/disconnect() throw (EBADF,
+    // ENOENT after a manual disconnect of a found endpoint), and a throw from an mDNS callback
+    // would crash the process.
+    const socket = this
+    const target: DiscoveryTarget = {
+      type: this.type,
+      get closed() { return socket.closed },
+      boundEndpoints: () => this.boundEndpoints(),
+      extensions: () => this.extensions(),
+      connect: (endpoint) => this.connectFound(endpoint),
+      disconnect: (endpoint) => this.disconnectFound(endpoint),
+      emitDiscovery: (event) => this.emitDiscovery(event),
+    }
+    return (this.discoveryGlue = new SocketDiscovery(target))
+  }
+
+  private connectFound(address: string): void {
+    if (this.isClosed || this.foundDialers.has(address)) return
+    const endpoint = parseEndpoint(address, false)
+    if (endpoint.transport === "mdns" || endpoint.transport === "udp") return // discovery gives tcp/ipc only
+    const dialer = new Dialer(this, endpoint, undefined)
+    this.foundDialers.set(address, dialer)
+    this.addDialer(address, dialer)
+  }
+
+  /** Stops only the dialer discovery started (a no-op if the user already disconnected it). */
+  private disconnectFound(address: string): void {
+    const dialer = this.foundDialers.get(address)
+    if (!dialer) return
+    this.foundDialers.delete(address)
+    const rest = (this.dialers.get(address) ?? []).filter((d) => d !== dialer)
+    if (rest.length > 0) this.dialers.set(address, rest)
+    else this.dialers.delete(address)
+    dialer.stop()
   }
 
   /** DiscoveryTarget: the extensions peers see in TXT records. */
@@ -471,6 +510,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner, Discover
     this.lingering = false
     for (const list of this.dialers.values()) for (const dialer of list) dialer.stop(graceful)
     this.dialers.clear()
+    this.foundDialers.clear()
     for (const listener of this.listeners.splice(0)) listener.close(graceful)
     for (const pipe of [...this.pipes]) this.detachPipe(pipe)
     this.updateKeepAlive()
