@@ -1,30 +1,41 @@
 // Runs the whole suite with node-tap and ends with the one-line summary CI reads:
-// "N passed, N failed[, N skipped]". Extra arguments go to tap (e.g. a single file).
+// "N passed, N failed[, N skipped]". Raw TAP is filtered to what a reader needs: one line per
+// test file, and the full diagnostics of anything that failed. Extra arguments go to tap.
 import { spawn } from "node:child_process"
+import { createInterface } from "node:readline"
 
-const args = ["tap", "--reporter=base", ...process.argv.slice(2)]
-const child = spawn("npx", ["--no-install", ...args], { stdio: ["ignore", "pipe", "inherit"] })
-let tail = ""
-child.stdout.on("data", (chunk) => {
-  process.stdout.write(chunk)
-  tail = (tail + chunk.toString()).slice(-4096)
+const args = ["--no-install", "tap", "--reporter=tap", ...process.argv.slice(2)]
+const child = spawn("npx", args, { stdio: ["ignore", "pipe", "inherit"] })
+let summary
+let failureIndent = -1
+
+createInterface({ input: child.stdout }).on("line", (line) => {
+  const indent = line.length - line.trimStart().length
+  const trimmed = line.trim()
+  if (/^# \{\s*total:/.test(trimmed)) summary = trimmed
+  if (failureIndent >= 0 && (indent > failureIndent || trimmed === "")) return console.log(line)
+  failureIndent = -1
+  if (trimmed.startsWith("not ok")) {
+    failureIndent = indent
+    return console.log(line)
+  }
+  if (indent === 0 && /^(ok|# (Subtest|time))/.test(trimmed)) console.log(line)
 })
+
 child.on("close", (code) => {
-  const counts = summarise(tail)
-  if (counts === undefined) {
-    console.log(`0 passed, 1 failed`)
-    process.exit(code || 1)
+  const counts = parse(summary)
+  if (!counts) {
+    console.log("0 passed, 1 failed")
+    return process.exit(code || 1)
   }
   const skipped = counts.skip + counts.todo
   console.log(`${counts.pass} passed, ${counts.fail} failed${skipped ? `, ${skipped} skipped` : ""}`)
   process.exit(code ?? 1)
 })
 
-/** Reads tap's closing "# { total, pass, fail, skip }" line (base reporter prints it too). */
-function summarise(text) {
-  const lines = text.split("\n").filter((line) => /^#?\s*\{\s*total:/.test(line.trim()))
-  const last = lines.at(-1)
-  if (!last) return undefined
-  const field = (name) => Number(new RegExp(`\\b${name}: (\\d+)`).exec(last)?.[1] ?? 0)
+/** tap's closing "# { total: N, pass: N, fail: N, skip: N, todo: N }" line. */
+function parse(line) {
+  if (!line) return undefined
+  const field = (name) => Number(new RegExp(`\\b${name}: (\\d+)`).exec(line)?.[1] ?? 0)
   return { pass: field("pass"), fail: field("fail"), skip: field("skip"), todo: field("todo") }
 }

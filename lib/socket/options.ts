@@ -5,7 +5,7 @@ import { zmqError } from "../errors.js"
 import type { DiscoveryConfig } from "../discovery/index.js"
 import type { SocketType } from "../zmtp/compat.js"
 
-type Kind = "int" | "bool" | "routingId" | "string" | "codec" | "reliable" | "object" | "unsupported"
+type Kind = "int" | "bool" | "routingId" | "string" | "codec" | "reliable" | "object" | "verbosity" | "unsupported"
 
 interface OptionSpec {
   readonly kind: Kind
@@ -42,7 +42,7 @@ export const OPTION_TABLE = {
   noDrop: { kind: "bool", default: false, only: PUBLISHING },
   conflate: { kind: "bool", default: false, only: ["PUSH", "PULL", "DEALER", "SUB", "PUB", "XPUB"] },
   invertMatching: { kind: "bool", default: false, only: ["PUB", "SUB", "XPUB"] },
-  verbosity: { kind: "int", default: 0, min: 0, only: ["XPUB"] },
+  verbosity: { kind: "verbosity", default: null, only: ["XPUB"] },
   manual: { kind: "bool", default: false, only: ["XPUB"] },
   welcomeMessage: { kind: "string", default: null, only: ["XPUB"] },
   codec: { kind: "codec", default: null },
@@ -120,6 +120,11 @@ export function validateOption(name: OptionName, value: unknown): unknown {
     case "codec":
       if (value !== null && value !== "msgpack") throw zmqError("EINVAL", `Unknown codec ${String(value)}`)
       return value
+    case "verbosity":
+      // zeromq.js values; 0/1/2 (libzmq plain/XPUB_VERBOSE/XPUB_VERBOSER) are accepted too.
+      if (value === null || value === "allSubs" || value === "allSubsUnsubs") return value
+      if (value === 0 || value === 1 || value === 2) return ([null, "allSubs", "allSubsUnsubs"] as const)[value]
+      throw zmqError("EINVAL", `verbosity must be null, "allSubs" or "allSubsUnsubs"`)
     case "object":
       if (value !== null && (typeof value !== "object" || Array.isArray(value))) {
         throw new TypeError(`Option ${name} must be an object`)

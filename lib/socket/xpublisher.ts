@@ -22,7 +22,8 @@ export interface PublisherOptions extends SocketOptions {
 
 export interface XPublisherOptions extends PublisherOptions {
   /** 0: first subscribe / last cancel per prefix; 1: every subscribe; 2: every cancel too. */
-  verbosity?: number
+  /** null: first subscribe and last cancel only; "allSubs": every subscribe; "allSubsUnsubs": everything. */
+  verbosity?: null | "allSubs" | "allSubsUnsubs"
   /** Subscriptions take effect only through subscribe()/unsubscribe() (ZMQ_XPUB_MANUAL). */
   manual?: boolean
   /** Sent to each subscriber as soon as it connects. */
@@ -30,6 +31,8 @@ export interface XPublisherOptions extends PublisherOptions {
 }
 
 const NO_TOPIC = Buffer.alloc(0)
+
+const VERBOSITY_LEVEL: Readonly<Record<string, number>> = { allSubs: 1, allSubsUnsubs: 2 }
 
 export abstract class PublisherCore extends SocketBase {
   private readonly dist = new Distributor()
@@ -99,7 +102,7 @@ export abstract class PublisherCore extends SocketBase {
   }
 
   private get rules(): NoticeRules {
-    return { verbosity: (this.options.verbosity as number | undefined) ?? 0, manual: this.options.manual === true }
+    return { verbosity: VERBOSITY_LEVEL[String(this.options.verbosity)] ?? 0, manual: this.options.manual === true }
   }
 
   private incoming(pipe: Pipe, message: Message): void {
