@@ -115,7 +115,7 @@ export class Dialer implements EngineHost {
   private connectionEnded(close: EngineClose): void {
     if (close.handshaken && this.pipe) {
       this.owner.pipeDisconnected(this.pipe)
-      this.owner.emit({ type: "disconnect", address: this.address })
+      this.owner.emit({ type: "disconnect", address: this.address, ...(close.error ? { error: close.error } : {}) })
     } else {
       const failure = handshakeFailure(close, this.address)
       if (failure) this.owner.emit(failure)

@@ -2,6 +2,7 @@
 // connection its own pipe, which lives exactly as long as that connection. unbind()/close()
 // stop accepting and end the connections accepted here (libzmq terminates them too).
 import type { Socket as NetSocket } from "node:net"
+import type { ZmqError } from "../errors.js"
 import { handshakeFailure, StreamEngine, type EngineClose, type EngineHost } from "../engine/stream-engine.js"
 import type { LocalIdentity } from "../engine/handshake.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
@@ -84,7 +85,7 @@ export class Listener implements EngineHost, InprocAcceptor {
     const pipe = this.engines.get(engine)
     this.engines.delete(engine)
     if (pipe) {
-      this.release(pipe)
+      this.release(pipe, close.error)
     } else {
       const failure = handshakeFailure(close, this.endpoint)
       if (failure) this.owner.emit(failure)
@@ -111,9 +112,10 @@ export class Listener implements EngineHost, InprocAcceptor {
     if (this.inprocPipes.delete(pipe)) this.release(pipe)
   }
 
-  private release(pipe: Pipe): void {
+  /** A connection ended; `error` says why when it was a fault (protocol error, heartbeat). */
+  private release(pipe: Pipe, error?: ZmqError): void {
     this.owner.pipeDisconnected(pipe)
-    this.owner.emit({ type: "disconnect", address: this.endpoint })
+    this.owner.emit({ type: "disconnect", address: this.endpoint, ...(error ? { error } : {}) })
     this.owner.detachPipe(pipe)
     pipe.terminate()
   }
