@@ -61,8 +61,12 @@ const enum State { Greeting, Handshake, Ready, Closed }
 /** How long a peer gets to close its side after our FIN before the connection is destroyed. */
 const CLOSE_GRACE_MS = 1000
 
-/** Most octets taken from the pipe per flush; the rest waits for the next one (bounded memory). */
+/** Most octets taken from the pipe per batch (one encode allocation, one writev). */
 const MAX_FLUSH_BYTES = 256 * 1024
+/** Batches per flush call before yielding to the event loop. */
+const MAX_BATCHES_PER_FLUSH = 16
+/** Octets written but not yet taken by the kernel before output pauses until 'drain'. */
+const WRITE_WINDOW = 2 * 1024 * 1024
 
 export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
   private state = State.Greeting
@@ -73,6 +77,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
   private peerMinor = 1
   private blocked = false
   private flushPending = false
+  private flushing = false
   private commands: Buffer[] = []
   private handshakeTimer: NodeJS.Timeout | undefined
   private readonly heartbeat: Heartbeat
@@ -200,7 +205,12 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
   // ---- output ------------------------------------------------------------------------------
 
   requestFlush(): void {
-    if (this.flushPending || this.state === State.Closed) return
+    if (this.state === State.Closed) return
+    // A pipe at its high-water mark is flushed at once: waiting for the end of the burst would
+    // make a publisher (which never waits) drop what the connection could have taken.
+    const pipe = this.pipe
+    if (pipe !== undefined && !pipe.writable && !this.flushing && !this.blocked) return this.flush()
+    if (this.flushPending) return
     this.flushPending = true
     scheduleFlush(this)
   }
@@ -222,7 +232,21 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
 
   flush(): void {
     this.flushPending = false
-    if (this.state !== State.Ready || this.blocked) return
+    if (this.state !== State.Ready || this.blocked || this.flushing) return
+    this.flushing = true
+    try {
+      // Batches until the write window is full, so the kernel always has the next data queued.
+      for (let batches = 0; batches < MAX_BATCHES_PER_FLUSH; batches++) {
+        if (!this.flushBatch()) break
+      }
+    } finally {
+      this.flushing = false
+    }
+    this.afterFlush()
+  }
+
+  /** Encodes and writes one batch; true when more is queued and the window has room. */
+  private flushBatch(): boolean {
     const pipe = this.pipe!
     const out: Buffer[] = this.commands
     this.commands = []
@@ -239,25 +263,32 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
     }
     if (batch.length > 0) encodeMessages(batch, out)
     if (out.length > 0) this.write(out)
-    if (this.state !== State.Ready) return
-    if (pipe.outbound.length > 0 || pipe.subscriptions.length > 0) {
-      if (!this.blocked) this.requestFlush()
-    } else if (!this.blocked) {
-      pipe.owner.onPipeDrained(pipe)
-    }
+    return this.state === State.Ready && !this.blocked && this.hasOutput()
+  }
+
+  private hasOutput(): boolean {
+    const pipe = this.pipe!
+    return pipe.outbound.length > 0 || pipe.subscriptions.length > 0 || this.commands.length > 0
+  }
+
+  private afterFlush(): void {
+    if (this.state !== State.Ready || this.blocked) return
+    if (this.hasOutput()) this.requestFlush()
+    else this.pipe!.owner.onPipeDrained(this.pipe!)
   }
 
   private write(buffers: Buffer[]): void {
     const stream = this.stream
-    let ok = true
     if (buffers.length === 1) {
-      ok = stream.write(buffers[0]!)
+      stream.write(buffers[0]!)
     } else {
       stream.cork()
-      for (const buffer of buffers) ok = stream.write(buffer)
+      for (const buffer of buffers) stream.write(buffer)
       stream.uncork()
     }
-    if (!ok) this.blocked = true
+    // Node's own high-water mark (16 KiB) would stall large messages after every write; we
+    // keep up to WRITE_WINDOW in flight instead and resume on 'drain' (buffer empty).
+    if (stream.writableLength >= WRITE_WINDOW) this.blocked = true
   }
 
   private onDrain(): void {

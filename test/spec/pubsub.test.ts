@@ -81,8 +81,9 @@ for (const transport of TRANSPORTS) {
       await marry(pub, sub, transport)
       sub.subscribe()
       await subscribed(pub, "")
-      const payload = Buffer.alloc(1024, 7)
-      // One synchronous burst: nothing is flushed until it ends, so the queue must overflow.
+      // One synchronous burst of 64 MiB against a subscriber that reads nothing meanwhile: more
+      // than its queues, the kernel buffers and our write window can hold, so some must drop.
+      const payload = Buffer.alloc(64 * 1024, 7)
       const sends: Promise<void>[] = []
       for (let i = 0; i < 1000; i++) sends.push(pub.send([`n${i}`, payload]))
       await within(Promise.all(sends), 1000, "every send resolves (never blocks, sendTimeout 0 never fails)")
