@@ -305,7 +305,9 @@ t.test("a hand-written ZMTP 3.0 peer is accepted and its messages delivered", as
   await handshake
   t.equal(peer.reader.greeting![10], 3, "we answer major 3")
   t.equal(peer.reader.greeting![11], 1, "and minor 1; the 3.0 peer copes")
-  t.equal(ready.body.toString("hex"), hex("05 52 45 41 44 59 0b 53 6f 63 6b 65 74 2d 54 79 70 65 00 00 00 04 50 55 4c 4c").toString("hex"))
+  // Socket-Type first, byte for byte as libzmq sends it; X- extension properties may follow.
+  const socketType = hex("05 52 45 41 44 59 0b 53 6f 63 6b 65 74 2d 54 79 70 65 00 00 00 04 50 55 4c 4c")
+  t.equal(ready.body.subarray(0, socketType.length).toString("hex"), socketType.toString("hex"))
   peer.send(Buffer.concat([hex("01 02 68 69 00 00"), rawFrame("hello"), rawFrame(Buffer.alloc(300, 7))]))
   t.same((await within(pull.receive(), 3000, "receive")).map(String), ["hi", ""])
   t.same((await within(pull.receive(), 3000, "receive")).map(String), ["hello"])
