@@ -21,6 +21,28 @@ import { Parked } from "./parked.js"
 
 const RESOLVED: Promise<void> = Promise.resolve()
 
+/**
+ * Sends that complete at once resolve with an already-settled promise, so `await send()` in a
+ * loop never leaves the microtask queue. Every YIELD_EVERY such sends in one turn, the promise
+ * settles in setImmediate instead: the loop then lets I/O, timers and the batched flush run
+ * (a publisher never waits for room, so without this it would only drop once its queues fill).
+ */
+const YIELD_EVERY = 1024
+let burst = 0
+
+function burstYield(): Promise<void> {
+  if (++burst < YIELD_EVERY) {
+    if (burst === 1) setImmediate(endBurst)
+    return RESOLVED
+  }
+  burst = 0
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+function endBurst(): void {
+  burst = 0
+}
+
 export interface ConnectOptions {
   /** Router only: the routing id the peer at this endpoint gets (ZMQ_CONNECT_ROUTING_ID). */
   routingId?: string
@@ -295,7 +317,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     if (this.parkedSend.waiting) return Promise.reject(zmqError("EBUSY", "Socket is busy writing; only one send can wait at a time"))
     try {
       const frames = this.encodeOutgoing(message)
-      if (this.xsend(frames)) return RESOLVED
+      if (this.xsend(frames)) return burstYield()
       const timeout = this.options.sendTimeout as number
       if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "Socket is busy writing (no peer has room)"))
       const parked = this.parkedSend.park(frames, timeout, "send")
