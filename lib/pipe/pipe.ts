@@ -46,6 +46,20 @@ export interface PipeOwner {
   onPipeCommand(pipe: Pipe, name: string, data: Buffer): void
 }
 
+/**
+ * Optional per-pipe message rewriting for protocol extensions (reliable: a sequence header frame
+ * on connections whose peer announced support). Called synchronously from the socket's thread;
+ * must not re-enter the pipe. Absent on plain pipes, which pay one property check per message.
+ */
+export interface PipeTransform {
+  /** Engine side, just taken from the outbound queue: the message for the wire, or undefined to skip it. */
+  outgoing?(message: Message): Message | undefined
+  /** Engine side, just received: the message to queue, or undefined to drop it. */
+  incoming?(message: Message): Message | undefined
+  /** Socket side: the owner took this (transformed) message off the inbound queue. */
+  consumed?(message: Message): void
+}
+
 /** A subscription change travelling upstream (SUB/XSUB to PUB/XPUB). */
 export interface Subscription {
   prefix: Buffer
@@ -69,6 +83,8 @@ export class Pipe {
   peer: PeerInfo | undefined
   /** Routing id as the owning socket knows this peer (Router), set by the owner. */
   routingId: Buffer | undefined
+  /** Extension hook (see PipeTransform); set by the owner, kept across reconnects. */
+  transform: PipeTransform | undefined
   /** Below the send high-water mark: a strategy may write to it. */
   writable = true
   terminated = false
@@ -109,7 +125,18 @@ export class Pipe {
 
   /** Engine side: next message to put on the wire. */
   takeOutbound(): Message | undefined {
-    const message = this.outbound.shift()
+    let message = this.outbound.shift()
+    const outgoing = this.transform?.outgoing
+    if (outgoing !== undefined) {
+      while (message !== undefined) {
+        const wire = outgoing.call(this.transform, message)
+        if (wire !== undefined) {
+          message = wire
+          break
+        }
+        message = this.outbound.shift()
+      }
+    }
     if (!this.writable && this.outbound.length <= this.sendLwm) {
       this.writable = true
       if (!this.terminated) this.owner.onPipeWritable(this)
@@ -119,6 +146,12 @@ export class Pipe {
 
   /** Engine side: a received message. False means the inbound queue is full: stop reading. */
   deliver(message: Message): boolean {
+    const incoming = this.transform?.incoming
+    if (incoming !== undefined) {
+      const kept = incoming.call(this.transform, message)
+      if (kept === undefined) return !this.readPaused
+      message = kept
+    }
     this.inbound.push(message)
     if (this.inbound.length === 1) this.owner.onPipeReadable(this)
     if (this.receiveHwm > 0 && this.inbound.length >= this.receiveHwm) {
@@ -131,6 +164,7 @@ export class Pipe {
   /** Socket side: next received message. */
   read(): Message | undefined {
     const message = this.inbound.shift()
+    if (message !== undefined) this.transform?.consumed?.(message)
     if (this.readPaused && this.inbound.length <= this.receiveLwm) {
       this.readPaused = false
       this.engine?.resumeReading()

@@ -4,8 +4,10 @@
 import { DELIMITER } from "../pattern/envelope.js"
 import { FairQueue } from "../pattern/fair-queue.js"
 import { LoadBalancer } from "../pattern/load-balancer.js"
+import type { SocketEvent } from "../events.js"
 import type { MessageInput } from "../message.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
+import { Reliable, reliableSettings, type ReliableOptions, type ReliableStats } from "../reliable/reliable.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
@@ -15,6 +17,8 @@ export interface DealerOptions extends SocketOptions {
   /** Send an empty message to every new peer, so a ROUTER learns about us at once. */
   probeRouter?: boolean
   conflate?: boolean
+  /** Extension: acknowledged delivery with re-sends (docs/reliable.md); fixed at construction. */
+  reliable?: boolean | ReliableOptions
 }
 
 export abstract class DealerBase extends SocketBase {
@@ -59,13 +63,26 @@ export abstract class DealerBase extends SocketBase {
 export interface Dealer<Value = Buffer[], SendValue = MessageInput> extends Required<DealerOptions> {}
 
 export class Dealer<Value = Buffer[], SendValue = MessageInput> extends DealerBase implements AsyncIterable<Value> {
+  private readonly reliability: Reliable
+
   constructor(options: DealerOptions = {}) {
     super("DEALER", options)
+    const settings = reliableSettings(this.options.reliable, this.options.sendHighWaterMark as number)
+    const host = { emit: (e: SocketEvent) => this.emit(e), wake: () => this.wakeSender(), pick: () => this.lb.pick() }
+    this.extension = this.reliability = new Reliable(host, settings, true)
   }
 
   /** Queues the message for the next peer with room (round robin); waits when none has room. */
   send(message: SendValue): Promise<void> {
-    return this.sendMessage(message)
+    return this.reliability.settle(this.sendMessage(message))
+  }
+
+  /** Extension: the retry buffer's depth and counters (option `reliable`). */
+  get reliableStats(): ReliableStats { return this.reliability.stats }
+
+  protected override get xhasOut(): boolean { return super.xhasOut && !this.reliability.full }
+  protected override xsend(message: Message): boolean {
+    return this.reliability.sending ? this.reliability.send(message) : super.xsend(message)
   }
 
   /** The next message, one peer at a time in turn. */

@@ -1,30 +1,43 @@
 // PUSH (RFC 30): round robin to peers with room; never receives.
+import type { SocketEvent } from "../events.js"
 import type { MessageInput } from "../message.js"
 import { LoadBalancer } from "../pattern/load-balancer.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
+import { Reliable, reliableSettings, type ReliableOptions, type ReliableStats } from "../reliable/reliable.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
 
 export interface PushOptions extends SocketOptions {
   conflate?: boolean
+  /** Extension: acknowledged delivery with re-sends (docs/reliable.md); fixed at construction. */
+  reliable?: boolean | ReliableOptions
 }
 
 export interface Push<Value = MessageInput> extends Required<PushOptions> {}
 
 export class Push<Value = MessageInput> extends SocketBase {
   private readonly lb = new LoadBalancer()
+  private readonly reliability: Reliable
 
   constructor(options: PushOptions = {}) {
     super("PUSH", options)
+    const settings = reliableSettings(this.options.reliable, this.options.sendHighWaterMark as number)
+    const host = { emit: (e: SocketEvent) => this.emit(e), wake: () => this.wakeSender(), pick: () => this.lb.pick() }
+    this.extension = this.reliability = new Reliable(host, settings, false)
   }
 
   /** Queues a message for the next peer with room; waits (or times out) when none has room. */
   send(message: Value): Promise<void> {
-    return this.sendMessage(message)
+    return this.reliability.settle(this.sendMessage(message))
   }
 
-  protected override get xhasOut(): boolean { return this.lb.hasReady }
-  protected xsend(message: Message): boolean { return this.lb.send(message) }
+  /** Extension: the retry buffer's depth and counters (option `reliable`). */
+  get reliableStats(): ReliableStats { return this.reliability.stats }
+
+  protected override get xhasOut(): boolean { return this.lb.hasReady && !this.reliability.full }
+  protected xsend(message: Message): boolean {
+    return this.reliability.sending ? this.reliability.send(message) : this.lb.send(message)
+  }
   protected xreceive(): Message | undefined { return undefined }
   protected xattach(pipe: Pipe): boolean { this.lb.attach(pipe); return true }
   protected xdetach(pipe: Pipe): void { this.lb.detach(pipe) }

@@ -50,6 +50,25 @@ export interface ConnectOptions {
   discovery?: DiscoveryConfig
 }
 
+/**
+ * A protocol extension riding on a socket (e.g. reliable delivery): it sees the pipe life cycle
+ * and the command frames the engine does not know, and adds READY properties. Every hook runs
+ * after the socket type's own x* hook; none may throw.
+ */
+export interface SocketExtension {
+  /** Extra READY properties (X- names). */
+  readonly properties: PropertyList
+  attached?(pipe: Pipe): void
+  /** The pipe got a handshaken connection; false refuses it (the connection is closed). */
+  connected?(pipe: Pipe): boolean
+  disconnected?(pipe: Pipe): void
+  detached?(pipe: Pipe): void
+  /** Runs before a parked send is retried. */
+  writable?(pipe: Pipe): void
+  command?(pipe: Pipe, name: string, data: Buffer): void
+  closing?(): void
+}
+
 export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   readonly events = new SocketEvents()
   /** The endpoint of the last successful bind, resolved (ephemeral port filled in). */
@@ -69,6 +88,8 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   /** Dialers discovery started, by endpoint: its connect/disconnect never touch the user's. */
   private readonly foundDialers = new Map<string, Dialer>()
   private peerWaiters = 0
+  /** Set by a socket type's constructor to plug an extension in (see SocketExtension). */
+  protected extension: SocketExtension | undefined
 
   protected constructor(readonly type: SocketType, options: object = {}) {
     this.options = defaultOptions(type)
@@ -416,6 +437,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   onPipeWritable(pipe: Pipe): void {
     this.xwritable(pipe)
+    this.extension?.writable?.(pipe)
     this.wakeSender()
   }
 
@@ -425,6 +447,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   onPipeCommand(pipe: Pipe, name: string, data: Buffer): void {
     this.xcommand(pipe, name, data)
+    this.extension?.command?.(pipe, name, data)
   }
 
   // ---- ConnectionOwner ---------------------------------------------------------------------
@@ -434,7 +457,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     return {
       socketType: this.type,
       routingId: typeof routingId === "string" ? Buffer.from(routingId) : undefined,
-      properties: this.readyProperties(),
+      properties: this.extension ? [...this.readyProperties(), ...this.extension.properties] : this.readyProperties(),
     }
   }
 
@@ -472,12 +495,13 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     if (this.isClosed && !this.lingering) return false
     if (!this.xattach(pipe)) return false
     this.pipes.add(pipe)
+    this.extension?.attached?.(pipe)
     this.wakeSender()
     return true
   }
 
   pipeConnected(pipe: Pipe): boolean {
-    if (this.xconnected(pipe)) {
+    if (this.xconnected(pipe) && this.extension?.connected?.(pipe) !== false) {
       this.wakeSender()
       return true
     }
@@ -487,11 +511,13 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   pipeDisconnected(pipe: Pipe): void {
     this.xdisconnected(pipe)
+    this.extension?.disconnected?.(pipe)
   }
 
   detachPipe(pipe: Pipe): void {
     if (!this.pipes.delete(pipe)) return
     this.xdetach(pipe)
+    this.extension?.detached?.(pipe)
     if (this.lingering && !this.hasQueuedOutbound()) this.terminate(true)
   }
 
@@ -520,6 +546,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   /** Extensions stop here (discovery withdraws; subclasses extend for their own state). */
   protected closing(): void {
     void this.discoveryGlue?.stop()
+    this.extension?.closing?.()
   }
 
   private hasQueuedOutbound(): boolean {
