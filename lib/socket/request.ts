@@ -7,6 +7,7 @@ import { zmqError } from "../errors.js"
 import { requestIdFrame, unwrapReply, wrapRequest } from "../pattern/envelope.js"
 import type { MessageInput } from "../message.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
+import { lazyPirate, type LazyPirateOptions } from "../reliable/lazy-pirate.js"
 import { DealerBase } from "./dealer.js"
 import type { SocketOptions } from "./options.js"
 
@@ -26,6 +27,8 @@ export class Request<Value = Buffer[], SendValue = MessageInput> extends DealerB
   private replyPipe: Pipe | undefined
   private requestId = randomInt(0, 2 ** 32)
   private currentId: Buffer | undefined
+  /** A request() is running: its attempts are tagged and may abandon each other. */
+  private pirating = false
 
   constructor(options: RequestOptions = {}) {
     super("REQ", options)
@@ -44,6 +47,37 @@ export class Request<Value = Buffer[], SendValue = MessageInput> extends DealerB
     return this.receiveMessage() as Promise<Value>
   }
 
+  /**
+   * Extension (Lazy Pirate, zguide ch. 4): sends, waits up to `timeout` ms for the reply, and on
+   * silence abandons the attempt and re-sends to the next peer, `retries` times, then rejects with
+   * EAGAIN. Attempts are tagged (as with `correlate`), so a late reply is never taken for the
+   * answer to a newer attempt; afterwards the socket is ready to send again (never stuck in EFSM).
+   *
+   *     const reply = await req.request("ping", { timeout: 1000, retries: 2 })
+   */
+  async request(message: SendValue, options: LazyPirateOptions = {}): Promise<Value> {
+    if (this.pirating) throw zmqError("EBUSY", "Request: a request() is already running")
+    if (this.awaitingReply && this.options.relaxed !== true) throw zmqError("EFSM", "Request: receive the reply before sending again")
+    this.pirating = true
+    try {
+      return await lazyPirate(async (ms) => {
+        await this.withTimeout("sendTimeout", ms, () => this.sendMessage(message))
+        return (await this.withTimeout("receiveTimeout", ms, () => this.receiveMessage())) as Value
+      }, options, () => this.closed)
+    } finally {
+      this.pirating = false
+      this.awaitingReply = false // answered, or given up: a late reply is dropped (tagged)
+      this.replyPipe = undefined
+    }
+  }
+
+  /** Runs `call` (which reads the option synchronously) with option `name` set to `ms`. */
+  private withTimeout<T>(name: "sendTimeout" | "receiveTimeout", ms: number, call: () => T): T {
+    const saved = this.options[name]
+    this.options[name] = ms
+    try { return call() } finally { this.options[name] = saved }
+  }
+
   /** Goes through receive(), so iterating out of turn rejects with EFSM instead of hanging. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Value, void, undefined> {
     while (!this.closed) {
@@ -58,14 +92,14 @@ export class Request<Value = Buffer[], SendValue = MessageInput> extends DealerB
 
   protected override get xhasIn(): boolean { return this.awaitingReply && this.fq.hasReady }
   protected override get xhasOut(): boolean {
-    return (!this.awaitingReply || this.options.relaxed === true) && this.lb.hasReady
+    return (!this.awaitingReply || this.options.relaxed === true || this.pirating) && this.lb.hasReady
   }
 
   protected override xsend(message: Message): boolean {
-    if (this.awaitingReply && this.options.relaxed !== true) {
+    if (this.awaitingReply && this.options.relaxed !== true && !this.pirating) {
       throw zmqError("EFSM", "Request: receive the reply before sending again")
     }
-    const id = this.options.correlate === true ? requestIdFrame(this.requestId) : undefined
+    const id = this.options.correlate === true || this.pirating ? requestIdFrame(this.requestId) : undefined
     const pipe = this.sendToNext(wrapRequest(message, id))
     if (!pipe) return false
     this.requestId = (this.requestId + 1) >>> 0
