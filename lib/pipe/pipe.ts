@@ -28,6 +28,8 @@ export interface PeerInfo {
 export interface PipeEngine {
   /** The pipe has outbound messages or subscriptions; flush soon. Cheap to call repeatedly. */
   requestFlush(): void
+  /** Hands what is queued to the connection now, as far as it takes it (used by close()). */
+  flush(): void
   /** The inbound queue fell to its low-water mark; reading may continue. */
   resumeReading(): void
   /** Sends an out-of-band command frame (extensions, e.g. acks) after what is already queued. */

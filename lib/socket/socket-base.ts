@@ -442,7 +442,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   }
 
   onPipeDrained(_pipe: Pipe): void {
-    if (this.lingering && !this.hasQueuedOutbound()) this.terminate(true)
+    if (this.lingering && !this.hasQueuedOutbound()) this.terminate()
   }
 
   onPipeCommand(pipe: Pipe, name: string, data: Buffer): void {
@@ -518,7 +518,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     if (!this.pipes.delete(pipe)) return
     this.xdetach(pipe)
     this.extension?.detached?.(pipe)
-    if (this.lingering && !this.hasQueuedOutbound()) this.terminate(true)
+    if (this.lingering && !this.hasQueuedOutbound()) this.terminate()
   }
 
   emit(event: SocketEvent): void {
@@ -536,10 +536,10 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     this.parkedReceive.reject(cancelled)
     this.closing()
     const linger = this.options.linger as number
-    if (linger === 0 || !this.hasQueuedOutbound()) return this.terminate(linger !== 0)
+    if (linger === 0 || !this.hasQueuedOutbound()) return this.terminate()
     this.lingering = true
     for (const listener of this.listeners) listener.stopAccepting()
-    if (linger > 0) this.lingerTimer = setTimeout(() => this.terminate(false), linger)
+    if (linger > 0) this.lingerTimer = setTimeout(() => this.terminate(), linger)
     this.updateKeepAlive()
   }
 
@@ -554,13 +554,18 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     return false
   }
 
-  private terminate(graceful: boolean): void {
+  private terminate(): void {
     clearTimeout(this.lingerTimer)
     this.lingering = false
-    for (const list of this.dialers.values()) for (const dialer of list) dialer.stop(graceful)
+    // What a live connection can take right now still leaves, even with linger 0: libzmq's I/O
+    // thread would already have written it, and "send(); close()" must not lose the reply.
+    for (const pipe of this.pipes) pipe.engine?.flush()
+    // Connections end gracefully (what was written is delivered, bounded by the engine's close
+    // timer); what is still queued in pipes is dropped.
+    for (const list of this.dialers.values()) for (const dialer of list) dialer.stop(true)
     this.dialers.clear()
     this.foundDialers.clear()
-    for (const listener of this.listeners.splice(0)) listener.close(graceful)
+    for (const listener of this.listeners.splice(0)) listener.close(true)
     for (const pipe of [...this.pipes]) this.detachPipe(pipe)
     this.updateKeepAlive()
     this.events.end()
