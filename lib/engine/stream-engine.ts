@@ -65,8 +65,12 @@ const CLOSE_GRACE_MS = 1000
 const MAX_FLUSH_BYTES = 256 * 1024
 /** Batches per flush call before yielding to the event loop. */
 const MAX_BATCHES_PER_FLUSH = 16
-/** Octets written but not yet taken by the kernel before output pauses until 'drain'. */
-const WRITE_WINDOW = 2 * 1024 * 1024
+/**
+ * Octets written but not yet taken by the kernel before output pauses until 'drain': enough to
+ * keep large messages streaming (4 of the largest frame seen), small enough that a slow peer of
+ * small messages holds little beyond its high-water mark.
+ */
+const MIN_WRITE_WINDOW = 512 * 1024
 
 export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
   private state = State.Greeting
@@ -78,6 +82,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
   private blocked = false
   private flushPending = false
   private flushing = false
+  private writeWindow = MIN_WRITE_WINDOW
   private commands: Buffer[] = []
   private handshakeTimer: NodeJS.Timeout | undefined
   private readonly heartbeat: Heartbeat
@@ -255,13 +260,18 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
     }
     const batch: Message[] = []
     let bytes = 0
+    let largest = 0
     while (bytes < MAX_FLUSH_BYTES) {
       const message = pipe.takeOutbound()
       if (message === undefined) break
       batch.push(message)
-      for (const frame of message) bytes += frame.length + 9
+      for (const frame of message) {
+        bytes += frame.length + 9
+        if (frame.length > largest) largest = frame.length
+      }
     }
     if (batch.length > 0) encodeMessages(batch, out)
+    if (largest * 4 > this.writeWindow) this.writeWindow = largest * 4
     if (out.length > 0) this.write(out)
     return this.state === State.Ready && !this.blocked && this.hasOutput()
   }
@@ -287,8 +297,8 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
       stream.uncork()
     }
     // Node's own high-water mark (16 KiB) would stall large messages after every write; we
-    // keep up to WRITE_WINDOW in flight instead and resume on 'drain' (buffer empty).
-    if (stream.writableLength >= WRITE_WINDOW) this.blocked = true
+    // keep up to the write window in flight instead and resume on 'drain' (buffer empty).
+    if (stream.writableLength >= this.writeWindow) this.blocked = true
   }
 
   private onDrain(): void {

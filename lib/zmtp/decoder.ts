@@ -18,6 +18,13 @@ export interface DecoderSink {
 
 const HARD_LIMIT = Math.min(Number.MAX_SAFE_INTEGER, bufferConstants.MAX_LENGTH)
 
+/**
+ * Frames up to this size get their buffer when their first octets arrive (as libzmq does); a
+ * larger claim is buffered as it arrives, so a peer lying about a length gains at most this
+ * much memory per connection before sending the data (set maxMessageSize to bound it further).
+ */
+const PREALLOCATE_LIMIT = 8 * 1024 * 1024
+
 export class FrameDecoder {
   private readonly header = Buffer.alloc(9)
   private headerHave = 0
@@ -25,6 +32,7 @@ export class FrameDecoder {
   private flags = 0
   private size = 0
   private parts: Buffer[] = []
+  private body: Buffer | undefined
   private partsHave = 0
   private frames: Buffer[] = []
   private failed = false
@@ -100,16 +108,26 @@ export class FrameDecoder {
       return offset + missing
     }
     const take = Math.min(missing, available)
-    this.parts.push(chunk.subarray(offset, offset + take))
-    this.partsHave += take
-    if (this.partsHave === this.size) {
-      const body = Buffer.concat(this.parts, this.size)
-      this.parts = []
-      this.partsHave = 0
-      this.inBody = false
-      this.endFrame(body)
+    if (this.size <= PREALLOCATE_LIMIT) {
+      // Copy each read straight into the frame: the read buffers are released at once.
+      if (this.partsHave === 0) this.body = Buffer.allocUnsafe(this.size)
+      chunk.copy(this.body!, this.partsHave, offset, offset + take)
+    } else {
+      // A huge claim costs only what actually arrives: keep views, join once at the end.
+      this.parts.push(chunk.subarray(offset, offset + take))
     }
+    this.partsHave += take
+    if (this.partsHave === this.size) this.completeBody()
     return offset + take
+  }
+
+  private completeBody(): void {
+    const body = this.body ?? Buffer.concat(this.parts, this.size)
+    this.body = undefined
+    this.parts = []
+    this.partsHave = 0
+    this.inBody = false
+    this.endFrame(body)
   }
 
   private endFrame(body: Buffer): void {
@@ -128,6 +146,7 @@ export class FrameDecoder {
   private fail(error: ZmqError): void {
     this.failed = true
     this.parts = []
+    this.body = undefined
     this.frames = []
     this.sink.onDecodeError(error)
   }
