@@ -150,3 +150,23 @@ function validateRoutingId(value: unknown): string | null {
   }
   return value
 }
+
+/**
+ * Makes every option of the table a property too (`sock.linger = 0`), validated like the
+ * constructor's; socket types declare the ones they have through interface merging.
+ */
+export function installOptionAccessors(prototype: object, valuesOf: (socket: object) => OptionValues, typeOf: (socket: object) => SocketType): void {
+  for (const name of Object.keys(OPTION_TABLE) as OptionName[]) {
+    Object.defineProperty(prototype, name, {
+      configurable: true,
+      enumerable: true,
+      get(this: object) {
+        return valuesOf(this)[name]
+      },
+      set(this: object, value: unknown) {
+        if (!hasOption(typeOf(this), name)) throw new TypeError(`Unknown option ${name} for a ${typeOf(this)} socket`)
+        valuesOf(this)[name] = validateOption(name, value)
+      },
+    })
+  }
+}

@@ -5,43 +5,20 @@ import type { EngineOptions } from "../engine/stream-engine.js"
 import type { LocalIdentity } from "../engine/handshake.js"
 import { zmqError, type ZmqError } from "../errors.js"
 import { SocketEvents, type SocketEvent } from "../events.js"
-import { checkFrameSizes, toFrame, toFrames, type MessageInput } from "../message.js"
-import { msgpackCodec } from "../codec/msgpack.js"
+import { decodeFromWire, encodeForWire, type CodecName } from "../codec/message-codec.js"
 import { Pipe, type Message, type PipeOwner } from "../pipe/pipe.js"
 import { parseEndpoint } from "../transport/endpoint.js"
+import { immediateSend } from "../util/burst.js"
+import { KeepAlive } from "../util/keep-alive.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { PropertyList } from "../zmtp/metadata.js"
-import type { AdvertiseOptions, DiscoveryConfig, DiscoveryEvent, DiscoveryTarget } from "../discovery/index.js"
+import type { AdvertiseOptions, DiscoveryConfig } from "../discovery/index.js"
 import type { ConnectionOwner } from "./connection-owner.js"
-import { SocketDiscovery } from "./socket-discovery.js"
-import { Dialer } from "./dialer.js"
-import { Listener } from "./listener.js"
-import { defaultOptions, hasOption, OPTION_TABLE, validateOption, type OptionName, type OptionValues } from "./options.js"
+import { SocketEndpoints } from "./endpoints.js"
+import { defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
 import { Parked } from "./parked.js"
-
-const RESOLVED: Promise<void> = Promise.resolve()
-
-/**
- * Sends that complete at once resolve with an already-settled promise, so `await send()` in a
- * loop never leaves the microtask queue. Every YIELD_EVERY such sends in one turn, the promise
- * settles in setImmediate instead: the loop then lets I/O, timers and the batched flush run
- * (a publisher never waits for room, so without this it would only drop once its queues fill).
- */
-const YIELD_EVERY = 1024
-let burst = 0
-
-function burstYield(): Promise<void> {
-  if (++burst < YIELD_EVERY) {
-    if (burst === 1) setImmediate(endBurst)
-    return RESOLVED
-  }
-  burst = 0
-  return new Promise((resolve) => setImmediate(resolve))
-}
-
-function endBurst(): void {
-  burst = 0
-}
+import { waitForPeers } from "./peer-wait.js"
+import { SocketDiscovery } from "./socket-discovery.js"
 
 export interface ConnectOptions {
   /** Router only: the routing id the peer at this endpoint gets (ZMQ_CONNECT_ROUTING_ID). */
@@ -75,18 +52,14 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   lastEndpoint: string | null = null
   protected readonly options: OptionValues
   protected readonly pipes = new Set<Pipe>()
-  private readonly listeners: Listener[] = []
-  private readonly dialers = new Map<string, Dialer[]>()
+  private readonly endpoints = new SocketEndpoints(this)
   private readonly parkedSend = new Parked<void, Message>(() => this.updateKeepAlive())
   private readonly parkedReceive = new Parked<unknown>(() => this.updateKeepAlive())
-  private bindBusy = false
+  private readonly keepAlive = new KeepAlive()
   private isClosed = false
   private lingering = false
   private lingerTimer: NodeJS.Timeout | undefined
-  private keepAlive: NodeJS.Timeout | undefined
   private discoveryGlue: SocketDiscovery | undefined
-  /** Dialers discovery started, by endpoint: its connect/disconnect never touch the user's. */
-  private readonly foundDialers = new Map<string, Dialer>()
   private peerWaiters = 0
   /** Set by a socket type's constructor to plug an extension in (see SocketExtension). */
   protected extension: SocketExtension | undefined
@@ -138,68 +111,34 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   async bind(address: string): Promise<void> {
     this.assertOpen()
-    if (this.bindBusy) throw zmqError("EBUSY", "Socket is busy with a bind or unbind")
-    const endpoint = parseEndpoint(address, true)
-    if (endpoint.transport === "mdns" || endpoint.transport === "udp") {
-      throw zmqError("ENOCOMPATPROTO", `${endpoint.transport}:// is not available for a ${this.type} socket`)
-    }
-    this.bindBusy = true
-    let listener: Listener
-    try {
-      listener = await Listener.open(this, endpoint)
-    } catch (error) {
-      this.emit({ type: "bind:error", address, error: error as ZmqError })
-      throw error
-    } finally {
-      this.bindBusy = false
-    }
-    if (this.isClosed) {
-      listener.close()
-      throw zmqError("EBADF", "Socket closed during bind")
-    }
-    this.listeners.push(listener)
-    this.lastEndpoint = listener.endpoint
-    this.emit({ type: "bind", address: listener.endpoint })
-    this.endpointsChanged()
+    this.lastEndpoint = await this.endpoints.bind(address)
+    this.discoveryGlue?.refresh()
   }
 
   async unbind(address: string): Promise<void> {
     this.assertOpen()
-    const index = this.listeners.findIndex((l) => l.endpoint === address || l.requested.address === address)
-    if (index === -1) throw zmqError("ENOENT", `Not bound to ${address}`, { address })
-    const [listener] = this.listeners.splice(index, 1)
-    listener!.close()
-    this.endpointsChanged()
+    this.endpoints.unbind(address)
+    this.discoveryGlue?.refresh()
   }
 
   connect(address: string, options: ConnectOptions = {}): void {
     this.assertOpen()
-    const endpoint = parseEndpoint(address, false)
-    if (endpoint.transport === "mdns") return this.connectDiscovered(endpoint.name, options)
-    if (endpoint.transport === "udp") {
-      throw zmqError("ENOCOMPATPROTO", `udp:// is not available for a ${this.type} socket`)
+    if (address.startsWith("mdns://")) {
+      const { name } = parseEndpoint(address, false) as { name: string }
+      const discovery = (options.discovery ?? this.options.discovery) as DiscoveryConfig | null
+      return this.discoveryGlueOf().browse(name, discovery ? { discovery } : {})
     }
     if (options.routingId !== undefined && this.type !== "ROUTER") {
       throw zmqError("EINVAL", "connect() routingId is for Router sockets")
     }
     const routingId = options.routingId === undefined ? undefined : Buffer.from(validateOption("routingId", options.routingId) as string)
-    this.addDialer(address, new Dialer(this, endpoint, routingId))
-  }
-
-  private addDialer(address: string, dialer: Dialer): void {
-    const list = this.dialers.get(address) ?? []
-    list.push(dialer)
-    this.dialers.set(address, list)
-    dialer.start()
+    this.endpoints.connect(address, routingId)
   }
 
   disconnect(address: string): void {
     this.assertOpen()
     if (address.startsWith("mdns://")) return this.discoveryGlueOf().unbrowse(address.slice(7))
-    const list = this.dialers.get(address)
-    if (!list) throw zmqError("ENOENT", `Not connected to ${address}`, { address })
-    this.dialers.delete(address)
-    for (const dialer of list) dialer.stop()
+    this.endpoints.disconnect(address)
   }
 
   /** Peers whose handshake has completed and whose connection is live. */
@@ -215,42 +154,15 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
    * `timeout` ms (default: wait forever) and with EBADF if the socket closes first.
    */
   waitForPeers(count = 1, options: { timeout?: number } = {}): Promise<void> {
-    if (this.isClosed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
-    if (this.peerCount >= count) return RESOLVED
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (this.peerCount < count) return
-        cleanup()
-        resolve()
-      }
-      const ended = () => {
-        cleanup()
-        reject(zmqError("EBADF", "Socket closed before enough peers connected"))
-      }
-      const timer = options.timeout !== undefined && options.timeout >= 0
-        ? setTimeout(() => {
-          cleanup()
-          reject(zmqError("EAGAIN", `${this.peerCount} of ${count} peers after ${options.timeout} ms`))
-        }, options.timeout)
-        : undefined
-      const cleanup = () => {
-        clearTimeout(timer)
-        this.events.off("handshake", check)
-        this.events.off("end", ended)
-        this.peerWaiters--
-        this.updateKeepAlive()
-      }
-      this.peerWaiters++
+    return waitForPeers(this, count, options.timeout, (delta) => {
+      this.peerWaiters += delta
       this.updateKeepAlive()
-      // "handshake" is emitted after the pipe is connected, so peerCount already counts it.
-      this.events.on("handshake", check)
-      this.events.on("end", ended)
     })
   }
 
   /** Resolved endpoints this socket is bound to. */
   boundEndpoints(): string[] {
-    return this.listeners.map((l) => l.endpoint)
+    return this.endpoints.bound()
   }
 
   // ---- discovery (extension) ----------------------------------------------------------------
@@ -270,65 +182,18 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     return this.discoveryGlueOf().unadvertise(name)
   }
 
-  private connectDiscovered(name: string, options: ConnectOptions): void {
-    const discovery = (options.discovery ?? this.options.discovery) as DiscoveryConfig | null
-    this.discoveryGlueOf().browse(name, discovery ? { discovery } : {})
-  }
-
   private discoveryGlueOf(): SocketDiscovery {
-    if (this.discoveryGlue) return this.discoveryGlue
-    // Discovery dials through its own door: the public connect()/disconnect() throw (EBADF,
-    // ENOENT after a manual disconnect of a found endpoint), and a throw from an mDNS callback
-    // would crash the process.
-    const socket = this
-    const target: DiscoveryTarget = {
+    return (this.discoveryGlue ??= new SocketDiscovery({
       type: this.type,
-      get closed() { return socket.closed },
+      closed: () => this.isClosed,
       boundEndpoints: () => this.boundEndpoints(),
-      extensions: () => this.extensions(),
-      connect: (endpoint) => this.connectFound(endpoint),
-      disconnect: (endpoint) => this.disconnectFound(endpoint),
-      emitDiscovery: (event) => this.emitDiscovery(event),
-    }
-    return (this.discoveryGlue = new SocketDiscovery(target))
-  }
-
-  private connectFound(address: string): void {
-    if (this.isClosed || this.foundDialers.has(address)) return
-    const endpoint = parseEndpoint(address, false)
-    if (endpoint.transport === "mdns" || endpoint.transport === "udp") return // discovery gives tcp/ipc only
-    const dialer = new Dialer(this, endpoint, undefined)
-    this.foundDialers.set(address, dialer)
-    this.addDialer(address, dialer)
-  }
-
-  /** Stops only the dialer discovery started (a no-op if the user already disconnected it). */
-  private disconnectFound(address: string): void {
-    const dialer = this.foundDialers.get(address)
-    if (!dialer) return
-    this.foundDialers.delete(address)
-    const rest = (this.dialers.get(address) ?? []).filter((d) => d !== dialer)
-    if (rest.length > 0) this.dialers.set(address, rest)
-    else this.dialers.delete(address)
-    dialer.stop()
-  }
-
-  /** DiscoveryTarget: the extensions peers see in TXT records. */
-  extensions(): Record<string, string> {
-    const extensions: Record<string, string> = {}
-    if (this.options.codec !== null) extensions.codec = String(this.options.codec)
-    if (this.options.reliable) extensions.reliable = "1"
-    return extensions
-  }
-
-  /** DiscoveryTarget: found/lost/ignored peers become socket events. */
-  emitDiscovery(event: DiscoveryEvent): void {
-    const { type, error, ...detail } = event
-    this.emit({ type, detail, ...(error ? { error: error as ZmqError } : {}) })
-  }
-
-  private endpointsChanged(): void {
-    this.discoveryGlue?.refresh()
+      extensions: () => ({
+        ...(this.options.codec !== null ? { codec: String(this.options.codec) } : {}),
+        ...(this.options.reliable ? { reliable: "1" } : {}),
+      }),
+      endpoints: this.endpoints,
+      emit: (event) => this.emit(event),
+    }))
   }
 
   // ---- send / receive ----------------------------------------------------------------------
@@ -337,8 +202,8 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     if (this.isClosed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
     if (this.parkedSend.waiting) return Promise.reject(zmqError("EBUSY", "Socket is busy writing; only one send can wait at a time"))
     try {
-      const frames = this.encodeOutgoing(message)
-      if (this.xsend(frames)) return burstYield()
+      const frames = encodeForWire(message, this.options.codec as CodecName, this.envelopeSize, this.options.maxMessageSize as number)
+      if (this.xsend(frames)) return immediateSend()
       const timeout = this.options.sendTimeout as number
       if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "Socket is busy writing (no peer has room)"))
       const parked = this.parkedSend.park(frames, timeout, "send")
@@ -375,39 +240,14 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   /** A received message (decoded when a codec is set), or NOTHING. */
   private nextIncoming(): unknown {
     for (let frames = this.xreceive(); frames; frames = this.xreceive()) {
-      if (this.options.codec === null) return frames
       try {
-        return this.decodeIncoming(frames)
+        return decodeFromWire(frames, this.options.codec as CodecName, this.envelopeSize)
       } catch (error) {
         // A peer's bad payload must not reject the caller: report it and read on.
         this.emit({ type: "codec:error", error: error as ZmqError })
       }
     }
     return NOTHING
-  }
-
-  private encodeOutgoing(message: unknown): Message {
-    let frames: Message
-    if (this.options.codec === null) {
-      frames = toFrames(message as MessageInput)
-    } else {
-      const envelope = this.envelopeSize
-      if (envelope === 0) frames = msgpackCodec.encode(message)
-      else {
-        if (!Array.isArray(message) || message.length !== envelope + 1) {
-          throw new TypeError(`With a codec, send [${"routingId, ".repeat(envelope)}value]`)
-        }
-        frames = [...message.slice(0, envelope).map(toFrame), ...msgpackCodec.encode(message[envelope])]
-      }
-    }
-    checkFrameSizes(frames, this.options.maxMessageSize as number)
-    return frames
-  }
-
-  private decodeIncoming(frames: Message): unknown {
-    const envelope = this.envelopeSize
-    if (envelope === 0) return msgpackCodec.decode(frames)
-    return [...frames.slice(0, envelope), msgpackCodec.decode(frames.slice(envelope))]
   }
 
   /** Subclasses call this when a parked send may now succeed. */
@@ -538,7 +378,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     const linger = this.options.linger as number
     if (linger === 0 || !this.hasQueuedOutbound()) return this.terminate()
     this.lingering = true
-    for (const listener of this.listeners) listener.stopAccepting()
+    this.endpoints.stopAccepting()
     if (linger > 0) this.lingerTimer = setTimeout(() => this.terminate(), linger)
     this.updateKeepAlive()
   }
@@ -562,10 +402,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     for (const pipe of this.pipes) pipe.engine?.flush()
     // Connections end gracefully (what was written is delivered, bounded by the engine's close
     // timer); what is still queued in pipes is dropped.
-    for (const list of this.dialers.values()) for (const dialer of list) dialer.stop(true)
-    this.dialers.clear()
-    this.foundDialers.clear()
-    for (const listener of this.listeners.splice(0)) listener.close(true)
+    this.endpoints.close()
     for (const pipe of [...this.pipes]) this.detachPipe(pipe)
     this.updateKeepAlive()
     this.events.end()
@@ -574,12 +411,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   /** Holds the process open only while something is pending (a parked call, lingering). */
   private updateKeepAlive(): void {
     const needed = this.parkedSend.waiting || this.parkedReceive.waiting || this.lingering || this.peerWaiters > 0
-    if (needed) (this.keepAlive ??= setInterval(noop, 1 << 30)).ref()
-    else if (this.keepAlive) this.keepAlive.unref()
-    if (this.isClosed && !needed && this.keepAlive) {
-      clearInterval(this.keepAlive)
-      this.keepAlive = undefined
-    }
+    this.keepAlive.update(needed, this.isClosed)
   }
 
   protected assertOpen(): void {
@@ -589,20 +421,9 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
 const NOTHING = Symbol("nothing")
 
-// Every option of the table is a property too (`sock.linger = 0`), validated like the
-// constructor's; socket types declare the ones they have through interface merging.
-for (const name of Object.keys(OPTION_TABLE) as OptionName[]) {
-  Object.defineProperty(SocketBase.prototype, name, {
-    configurable: true,
-    enumerable: true,
-    get(this: SocketBase) {
-      return (this as unknown as { options: OptionValues }).options[name]
-    },
-    set(this: SocketBase, value: unknown) {
-      if (!hasOption(this.type, name)) throw new TypeError(`Unknown option ${name} for a ${this.type} socket`)
-      ;(this as unknown as { options: OptionValues }).options[name] = validateOption(name, value)
-    },
-  })
-}
+installOptionAccessors(
+  SocketBase.prototype,
+  (socket) => (socket as unknown as { options: OptionValues }).options,
+  (socket) => (socket as SocketBase).type,
+)
 
-function noop(): void {}

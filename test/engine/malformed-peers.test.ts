@@ -43,7 +43,7 @@ class Flow {
 
 /** Engines a bound socket still tracks (none may outlive its connection). */
 function liveEngines(socket: Pull | Push): number {
-  const listeners = (socket as unknown as { listeners: { engines: Map<unknown, unknown> }[] }).listeners
+  const listeners = (socket as unknown as { endpoints: { listeners: { engines: Map<unknown, unknown> }[] } }).endpoints.listeners
   return listeners.reduce((n, l) => n + l.engines.size, 0)
 }
 

@@ -133,7 +133,7 @@ t.test("closing a socket releases its connections even when a peer never closes 
   const handshake = nextEvent(pull, "handshake", 3000)
   await peer.handshake("PUSH")
   await handshake
-  const listeners = (pull as unknown as { listeners: { engines: Map<{ stream: import("node:net").Socket }, unknown> }[] }).listeners
+  const listeners = (pull as unknown as { endpoints: { listeners: { engines: Map<{ stream: import("node:net").Socket }, unknown> }[] } }).endpoints.listeners
   const stream = [...listeners[0]!.engines.keys()][0]!.stream
   const released = new Promise<void>((resolve) => stream.once("close", () => resolve()))
   pull.close()
