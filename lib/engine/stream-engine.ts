@@ -166,7 +166,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
       case COMMAND.PONG: return
       case COMMAND.SUBSCRIBE: case COMMAND.CANCEL: return this.onSubscription(command.name, command.data)
       case COMMAND.ERROR:
-        return this.fail(zmqError("ERR_ZMTP_PEER_ERROR", `peer sent ERROR: ${parseErrorReason(command.data)}`), "protocol", false)
+        return this.fail(zmqError("ERR_ZMTP_PEER_ERROR", `peer sent ERROR: ${parseErrorReason(command.data)}`), "protocol")
       case COMMAND.READY: return // a second READY is ignored, as libzmq does
       default: this.pipe!.owner.onPipeCommand(this.pipe!, command.name, command.data)
     }
@@ -178,13 +178,14 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
 
   private handshakeCommand(command: ReturnType<typeof parseCommand>): void {
     if (command?.name === COMMAND.ERROR) {
-      return this.fail(zmqError("ERR_ZMTP_PEER_ERROR", `peer refused the handshake: ${parseErrorReason(command.data)}`), "protocol", false)
+      return this.fail(zmqError("ERR_ZMTP_PEER_ERROR", `peer refused the handshake: ${parseErrorReason(command.data)}`), "protocol")
     }
     if (command?.name !== COMMAND.READY) {
       return this.fail(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", `expected READY, got ${command?.name ?? "a malformed command"}`), "protocol")
     }
     const ready = checkPeerReady(this.options.local.socketType, command.data)
-    if (ready instanceof Error) return this.fail(ready, "protocol", true, ready.code === "ERR_ZMTP_INCOMPATIBLE_SOCKET_TYPE")
+    // RFC 37: tell an incompatible peer why with ERROR (libzmq just hangs up; both interoperate).
+    if (ready instanceof Error) return this.fail(ready, "protocol", ready.code === "ERR_ZMTP_INCOMPATIBLE_SOCKET_TYPE")
     clearTimeout(this.handshakeTimer)
     this.state = State.Ready
     this.heartbeat.start()
@@ -313,18 +314,18 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
   // ---- closing -----------------------------------------------------------------------------
 
   onHeartbeatExpired(): void {
-    this.fail(zmqError("ETIMEDOUT", "heartbeat timed out"), "timeout", false)
+    this.fail(zmqError("ETIMEDOUT", "heartbeat timed out"), "timeout")
   }
 
   private onHandshakeTimeout(): void {
-    this.fail(zmqError("ETIMEDOUT", `no handshake within ${this.options.handshakeInterval} ms`), "timeout", false)
+    this.fail(zmqError("ETIMEDOUT", `no handshake within ${this.options.handshakeInterval} ms`), "timeout")
   }
 
   /** Ends the connection because of a fault; optionally tells the peer why with ERROR first. */
-  private fail(error: ZmqError, kind: CloseKind, sendsError = false, explain = false): void {
+  private fail(error: ZmqError, kind: CloseKind, explain = false): void {
     if (this.state === State.Closed) return
     const handshaken = this.state === State.Ready
-    if (sendsError && explain) {
+    if (explain) {
       this.endGracefully(encodeError(error.message.slice(0, 255)))
     } else {
       this.stream.destroy()
