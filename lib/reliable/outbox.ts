@@ -135,6 +135,7 @@ export class Outbox<P extends OutboxPipe> {
       }
     }
     this.counters.acked += count
+    this.pruneTimers()
     return count
   }
 
@@ -179,6 +180,17 @@ export class Outbox<P extends OutboxPipe> {
   /** Pending deadlines (the glue keeps the shared ticker only while there are some). */
   get timing(): boolean {
     return this.timers.length > 0
+  }
+
+  /** Deadlines of acked messages are dead weight until they pass; drop them once they dominate. */
+  private pruneTimers(): void {
+    if (this.entries.size === 0) return this.timers.clear()
+    if (this.timers.length < 1024 || this.timers.length < 4 * this.entries.size) return
+    const live: Timer<P>[] = []
+    for (let timer = this.timers.shift(); timer !== undefined; timer = this.timers.shift()) {
+      if (!timer.entry.done && timer.generation === timer.entry.generation) live.push(timer)
+    }
+    for (const timer of live) this.timers.push(timer)
   }
 
   private newEntry(seq: number, frames: Message): Entry<P> {

@@ -11,27 +11,14 @@ import type { PropertyList } from "../zmtp/metadata.js"
 import { Dedup, type SenderWindow } from "./dedup.js"
 import { openFileJournal } from "./file-journal.js"
 import { MemoryJournal, type FsyncPolicy, type Journal, type JournalCorruption, type JournalStats } from "./journal.js"
+import type { ReliableSettings } from "./options.js"
 import { Outbox } from "./outbox.js"
 import { subscribe, unsubscribe, type Tickable } from "./ticker.js"
 import {
   ACK_COMMAND, PROP_RELIABLE, PROP_SENDER, SENDER_ID_BYTES, decodeAcks, decodeHeader, encodeAcks, toRanges,
 } from "./wire.js"
 
-/** Option `reliable` as an object (`true` means all defaults). */
-export interface ReliableOptions {
-  /** ms without an ack before a message is re-sent (to another peer when there is one). Default 5000. */
-  ackTimeout?: number
-  /** Re-sends after ack timeouts before a message is given up; -1 (default): never. */
-  retries?: number
-  /** Most unacked messages; send() waits (sendTimeout) while full. 0: unlimited. Default sendHighWaterMark. */
-  bufferSize?: number
-  /** Path of an on-disk journal: accepted messages survive a crash and are re-sent on restart. */
-  journal?: string | null
-  /** Journal fsync policy: "always", "batch" (default) or "never"; see docs/reliable.md. */
-  fsync?: FsyncPolicy
-  /** Refuse (close) connections to peers without the extension instead of falling back. */
-  requirePeerSupport?: boolean
-}
+export { reliableSettings, type ReliableOptions } from "./options.js"
 
 /** Counters of `reliableStats`. */
 export interface ReliableStats {
@@ -62,30 +49,6 @@ export interface ReliableHost {
   wake(): void
   /** The socket's outbound strategy; set only on sockets that send reliably. */
   pick?: () => Pipe | undefined
-}
-
-interface Settings { ackTimeout: number; retries: number; bufferSize: number; journal: string | null; fsync: FsyncPolicy; requirePeerSupport: boolean }
-
-const KEYS = new Set(["ackTimeout", "retries", "bufferSize", "journal", "fsync", "requirePeerSupport"])
-
-/** Validates option `reliable`; null when off. Throws TypeError / EINVAL like the option table. */
-export function reliableSettings(value: unknown, sendHighWaterMark: number): Settings | null {
-  if (value === false || value === null || value === undefined) return null
-  const o = (value === true ? {} : value) as ReliableOptions
-  if (typeof o !== "object") throw new TypeError("Option reliable must be a boolean or an options object")
-  for (const key of Object.keys(o)) if (!KEYS.has(key)) throw new TypeError(`Unknown reliable option ${key}`)
-  const int = (name: keyof ReliableOptions, fallback: number, min: number): number => {
-    const v = o[name] ?? fallback
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw zmqError("EINVAL", `reliable.${name} must be an integer >= ${min}`)
-    return v
-  }
-  const fsync = o.fsync ?? "batch"
-  if (!["always", "batch", "never"].includes(fsync)) throw zmqError("EINVAL", `reliable.fsync must be "always", "batch" or "never"`)
-  if (o.journal != null && (typeof o.journal !== "string" || o.journal === "")) throw new TypeError("reliable.journal must be a file path")
-  return {
-    ackTimeout: int("ackTimeout", 5000, 1), retries: int("retries", -1, -1), bufferSize: int("bufferSize", sendHighWaterMark, 0),
-    journal: o.journal ?? null, fsync, requirePeerSupport: o.requirePeerSupport === true,
-  }
 }
 
 /** Per pipe: the extension's state for its current connection. */
@@ -120,7 +83,7 @@ export class Reliable implements SocketExtension, Tickable {
    * `settings` non-null with `host.pick`: the socket sends reliably. `receives`: the socket strips
    * headers, drops duplicates and acks (Pull, Router, Dealer).
    */
-  constructor(private readonly host: ReliableHost, settings: Settings | null, private readonly receives: boolean) {
+  constructor(private readonly host: ReliableHost, settings: ReliableSettings | null, private readonly receives: boolean) {
     this.requirePeerSupport = settings?.requirePeerSupport === true
     this.fileJournal = settings?.journal != null
     if (settings === null || host.pick === undefined) {

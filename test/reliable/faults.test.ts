@@ -64,9 +64,30 @@ async function freePort(): Promise<number> {
 
 const range = (n: number, prefix = "") => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
 
-function tally(into: Map<string, number>) {
-  return (message: Record<string, unknown>) => {
-    if (typeof message.got === "string") into.set(message.got, (into.get(message.got) ?? 0) + 1)
+/** Every line of the receivers' output files, counted (a receiver writes a line per message it took). */
+function readSeen(...files: string[]): Map<string, number> {
+  const seen = new Map<string, number>()
+  for (const file of files) {
+    if (!fs.existsSync(file)) continue
+    for (const line of fs.readFileSync(file, "utf8").split("\n")) if (line) seen.set(line, (seen.get(line) ?? 0) + 1)
+  }
+  return seen
+}
+
+function scratch(t: Test): string {
+  const dir = fs.mkdtempSync(join(tmpdir(), "brokerless-faults-"))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** On failure, says what the sender still holds and what is missing. */
+async function diagnose(t: Test, push: Push, lost: () => string[], waiting: Promise<void>): Promise<void> {
+  try {
+    await waiting
+  } catch (error) {
+    const gone = lost()
+    t.comment(`missing ${gone.length} (${gone.slice(0, 10).join(",")}...); sender ${JSON.stringify(push.reliableStats)}`)
+    throw error
   }
 }
 
@@ -76,58 +97,59 @@ const duplicated = (seen: Map<string, number>) => [...seen.values()].filter((n) 
 t.test("receiver SIGKILLed mid-stream and restarted on the same endpoint: every message arrives", { timeout: 60_000 }, async (t) => {
   const endpoint = `tcp://127.0.0.1:${await freePort()}`
   const N = 5000
-  const seen = new Map<string, number>()
-  const first = spawnPeer(t, ["pull", endpoint], tally(seen))
+  const dir = scratch(t)
+  const files = [join(dir, "first.txt"), join(dir, "second.txt")]
+  const seen = () => readSeen(...files)
+  const first = spawnPeer(t, ["pull", endpoint, files[0]!])
   await first.next("ready")
   const push = new Push({ reliable: { ackTimeout: 1000 }, reconnectInterval: 50 })
   t.teardown(() => push.close())
   push.connect(endpoint)
   const sending = (async () => { for (const m of range(N)) await push.send(m) })()
-  await until(() => seen.size >= 1500, 20_000, "first receiver got 1500")
+  await until(() => seen().size >= 1500, 20_000, "first receiver got 1500")
   const unackedAtKill = push.reliableStats.unacked
   await first.kill()
-  const countAtKill = seen.size
-  const second = spawnPeer(t, ["pull", endpoint], tally(seen))
+  const countAtKill = seen().size
+  const second = spawnPeer(t, ["pull", endpoint, files[1]!])
   await second.next("ready")
   await within(sending, 30_000, "all sends accepted")
-  await until(() => missing(seen, range(N)).length === 0, 30_000, "every message received")
+  await diagnose(t, push, () => missing(seen(), range(N)), until(() => missing(seen(), range(N)).length === 0, 30_000, "every message received"))
   await until(() => push.reliableStats.unacked === 0, 10_000, "every message acked")
-  t.same(missing(seen, range(N)), [], "none lost")
-  const dups = duplicated(seen)
+  t.same(missing(seen(), range(N)), [], "none lost")
+  const dups = duplicated(seen())
   t.ok(dups <= unackedAtKill, `duplicates (${dups}) only among the ${unackedAtKill} unacked when the receiver died`)
   t.comment(`killed after ${countAtKill} messages; ${dups} duplicates; stats ${JSON.stringify(push.reliableStats)}`)
 })
 
 t.test("two receivers, one SIGKILLed: its unacked messages are re-routed to the other", { timeout: 60_000 }, async (t) => {
   const N = 4000
-  const seenA = new Map<string, number>()
-  const seenB = new Map<string, number>()
+  const dir = scratch(t)
+  const [fileA, fileB] = [join(dir, "a.txt"), join(dir, "b.txt")]
   const endpoints = [`tcp://127.0.0.1:${await freePort()}`, `tcp://127.0.0.1:${await freePort()}`]
-  const a = spawnPeer(t, ["pull", endpoints[0]!], tally(seenA))
-  const b = spawnPeer(t, ["pull", endpoints[1]!], tally(seenB))
+  const a = spawnPeer(t, ["pull", endpoints[0]!, fileA])
+  const b = spawnPeer(t, ["pull", endpoints[1]!, fileB])
   await Promise.all([a.next("ready"), b.next("ready")])
   const push = new Push({ reliable: { ackTimeout: 500 }, reconnectInterval: 50 })
   t.teardown(() => push.close())
   for (const endpoint of endpoints) push.connect(endpoint)
   await push.waitForPeers(2, { timeout: 10_000 })
   const sending = (async () => { for (const m of range(N)) await push.send(m) })()
-  await until(() => seenA.size >= 800, 20_000, "A got 800")
+  await until(() => readSeen(fileA).size >= 800, 20_000, "A got 800")
   await a.kill()
-  const aHad = seenA.size
+  const aHad = readSeen(fileA).size
   await within(sending, 30_000, "all sends accepted")
-  const union = () => new Map([...seenA, ...seenB])
-  await until(() => missing(union(), range(N)).length === 0, 30_000, "every message received by A or B")
+  const union = () => readSeen(fileA, fileB)
+  await diagnose(t, push, () => missing(union(), range(N)), until(() => missing(union(), range(N)).length === 0, 30_000, "every message received by A or B"))
   await until(() => push.reliableStats.unacked === 0, 10_000, "every message acked")
   t.same(missing(union(), range(N)), [], "none lost")
+  const seenB = readSeen(fileB)
   t.ok(seenB.size > N - aHad - 1, `B took over (${seenB.size} at B, ${aHad} at A)`)
   t.equal(duplicated(seenB), 0, "no duplicates at the live receiver")
   t.ok(push.reliableStats.resent > 0, `re-routed (${push.reliableStats.resent} re-sends)`)
 })
 
 t.test("sender SIGKILLed with a journal and restarted: nothing accepted by send() is lost", { timeout: 60_000 }, async (t) => {
-  const dir = fs.mkdtempSync(join(tmpdir(), "brokerless-faults-"))
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const journal = join(dir, "outbox.journal")
+  const journal = join(scratch(t), "outbox.journal")
   const pull = new Pull()
   t.teardown(() => pull.close())
   await pull.bind("tcp://127.0.0.1:0")

@@ -61,6 +61,19 @@ t.test("outbox: numbers messages, adds headers toward acking peers, forgets acke
   t.equal(outbox.floor, 2, "floor = lowest seq still held")
 })
 
+t.test("outbox: deadlines of acked messages do not pile up", async (t) => {
+  const pipe = new FakePipe("a")
+  const { outbox } = setup([pipe], { ackTimeout: 100_000, retries: -1, bufferSize: 0 })
+  for (let i = 0; i < 5000; i++) {
+    outbox.send([Buffer.from(String(i))])
+    if (i % 10 === 9) outbox.ack([[i - 9, i - 1]]) // one of ten stays unacked
+  }
+  t.equal(outbox.size, 500)
+  t.ok((outbox as unknown as { timers: { length: number } }).timers.length <= 4 * 500 + 10, "stale deadlines pruned")
+  outbox.ack([[0, 5000]])
+  t.notOk(outbox.timing, "all acked: no deadline left")
+})
+
 t.test("outbox: bounded by bufferSize; room comes back with acks", async (t) => {
   const pipe = new FakePipe("a")
   const { outbox } = setup([pipe], { ackTimeout: 100, retries: -1, bufferSize: 2 })
