@@ -76,6 +76,23 @@ t.test("Dealer (reliable) -> two Routers: each message acked once; replies flow 
   await until(() => dealer.reliableStats.unacked === 0, 5000, "all acked")
 })
 
+t.test("Dealer <-> Dealer, both reliable: each direction acked; a probe (untracked) reaches the peer bare", async (t) => {
+  const left = new Dealer({ reliable: true })
+  const right = new Dealer({ reliable: true, probeRouter: true })
+  t.teardown(() => { left.close(); right.close() })
+  await left.bind(uniqAddress("ipc"))
+  right.connect(left.lastEndpoint!)
+  t.same((await within(left.receive(), 5000)).map(String), [""], "the probe, without a header frame")
+  for (const m of range(50)) await left.send(m)
+  for (const m of range(50, 50)) await right.send(m)
+  const receiveAll = async (dealer: Dealer) => { const out: Buffer[][] = []; while (out.length < 50) out.push(await dealer.receive()); return out }
+  const fromLeft = await within(receiveAll(right), 5000)
+  const fromRight = await within(receiveAll(left), 5000)
+  t.same(fromLeft.map((f) => String(f[0])), range(50))
+  t.same(fromRight.map((f) => String(f[0])), range(50, 50))
+  await until(() => left.reliableStats.unacked === 0 && right.reliableStats.unacked === 0, 5000, "both sides acked")
+})
+
 /** A TCP relay between `target` and an ephemeral port; cut() drops every connection and stops listening. */
 async function relay(t: Test, target: number) {
   const sockets = new Set<net.Socket>()
