@@ -1,8 +1,15 @@
 // Runs the whole suite with node-tap and ends with the one-line summary CI reads:
 // "N passed, N failed[, N skipped]". Raw TAP is filtered to what a reader needs: one line per
 // test file, and the full diagnostics of anything that failed. Extra arguments go to tap.
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { createInterface } from "node:readline"
+
+// Tests and library are type-checked first (tap itself only transpiles); a type error counts
+// as one failed test but does not stop the run.
+const typecheck = spawnSync("npx", ["--no-install", "tsc", "-p", "test/tsconfig.json"], { encoding: "utf8" })
+const typeFailures = typecheck.status === 0 ? 0 : 1
+if (typeFailures) console.log(`not ok - type check (tsc -p test/tsconfig.json)\n${typecheck.stdout}${typecheck.stderr}`)
+else console.log("ok - type check (tsc -p test/tsconfig.json)")
 
 const args = ["--no-install", "tap", "--reporter=tap", ...process.argv.slice(2)]
 const child = spawn("npx", args, { stdio: ["ignore", "pipe", "inherit"] })
@@ -29,8 +36,9 @@ child.on("close", (code) => {
     return process.exit(code || 1)
   }
   const skipped = counts.skip + counts.todo
-  console.log(`${counts.pass} passed, ${counts.fail} failed${skipped ? `, ${skipped} skipped` : ""}`)
-  process.exit(code ?? 1)
+  const passed = counts.pass + 1 - typeFailures
+  console.log(`${passed} passed, ${counts.fail + typeFailures} failed${skipped ? `, ${skipped} skipped` : ""}`)
+  process.exit(code || typeFailures)
 })
 
 /** tap's closing "# { total: N, pass: N, fail: N, skip: N, todo: N }" line. */

@@ -6,6 +6,7 @@
 //                                              +--> Pull (bound)
 //   raw node:net attacker ------------connect--+
 import t from "tap"
+import type { TestCase } from "../helpers/tap.js"
 import fc from "fast-check"
 import * as zmq from "zeromq"
 import { Pull } from "../../lib/socket/pull.js"
@@ -15,7 +16,7 @@ import { nextEvent, within, type AnyEvent } from "../helpers/events.js"
 import { connectTo } from "../helpers/marry.js"
 import { RawPeer, rawCommand, rawFrame, rawGreeting, rawReady } from "../helpers/raw-peer.js"
 
-type Test = Parameters<Parameters<typeof t.test>[1]>[0]
+type Test = TestCase
 
 function hex(s: string): Buffer {
   return Buffer.from(s.replace(/\s+/g, ""), "hex")

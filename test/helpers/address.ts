@@ -1,5 +1,6 @@
 // Unique endpoints per test, per transport (zeromq.js test helpers uniqAddress).
 import { tmpdir } from "node:os"
+import { createServer } from "node:net"
 import { join } from "node:path"
 
 export type Transport = "tcp" | "ipc" | "inproc"
@@ -17,4 +18,13 @@ export function uniqAddress(transport: Transport): string {
     case "ipc": return `ipc://${join(tmpdir(), `bl-${id}.sock`)}`
     case "inproc": return `inproc://test-${id}`
   }
+}
+
+/** A tcp address nobody listens on right now (bound once by the OS, then released). */
+export async function freeTcpAddress(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return `tcp://127.0.0.1:${port}`
 }

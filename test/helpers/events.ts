@@ -1,28 +1,35 @@
 // Awaiting socket events with a bound on time, for brokerless and zeromq.js sockets alike.
 // Tests wait for events ("handshake", "disconnect"...), never sleep for them.
 
-interface EventSource {
-  events: {
-    on(type: string, listener: (event: { type: string; address?: string; error?: unknown }) => void): unknown
-    off?(type: string, listener: (event: { type: string; address?: string; error?: unknown }) => void): unknown
-  }
+export type AnyEvent = { type: string; address?: string; error?: unknown; interval?: number; detail?: unknown }
+
+/** Any socket with an `events` emitter: brokerless's SocketEvents or zeromq.js's Observer. */
+export interface EventSource {
+  events: object
 }
 
-export type AnyEvent = { type: string; address?: string; error?: unknown; [key: string]: unknown }
+interface Emitter {
+  on(type: string, listener: (event: AnyEvent) => void): unknown
+  off?(type: string, listener: (event: AnyEvent) => void): unknown
+}
+
+function emitterOf(socket: EventSource): Emitter {
+  return socket.events as Emitter
+}
 
 /** Resolves with the next event of `type`; rejects after `ms`. */
 export function nextEvent(socket: EventSource, type: string, ms = 5000): Promise<AnyEvent> {
   return new Promise((resolve, reject) => {
     const listener = (event: AnyEvent) => {
       clearTimeout(timer)
-      socket.events.off?.(type, listener)
+      emitterOf(socket).off?.(type, listener)
       resolve(event)
     }
     const timer = setTimeout(() => {
-      socket.events.off?.(type, listener)
+      emitterOf(socket).off?.(type, listener)
       reject(new Error(`no ${type} event within ${ms} ms`))
     }, ms)
-    socket.events.on(type, listener)
+    emitterOf(socket).on(type, listener)
   })
 }
 
@@ -34,14 +41,14 @@ export function events(socket: EventSource, type: string, count: number, ms = 50
       seen.push(event)
       if (seen.length < count) return
       clearTimeout(timer)
-      socket.events.off?.(type, listener)
+      emitterOf(socket).off?.(type, listener)
       resolve(seen)
     }
     const timer = setTimeout(() => {
-      socket.events.off?.(type, listener)
+      emitterOf(socket).off?.(type, listener)
       reject(new Error(`saw ${seen.length} of ${count} ${type} events within ${ms} ms`))
     }, ms)
-    socket.events.on(type, listener)
+    emitterOf(socket).on(type, listener)
   })
 }
 

@@ -1,17 +1,15 @@
 // Connects two sockets and resolves once both sides completed the handshake (nng nuts_marry):
 // no sleeps. Works with brokerless and zeromq.js sockets on either side.
-import { nextEvent, type AnyEvent } from "./events.js"
+import { nextEvent, type EventSource } from "./events.js"
 import type { Transport } from "./address.js"
 import { uniqAddress } from "./address.js"
 
-interface Bindable {
+interface Bindable extends EventSource {
   bind(address: string): Promise<void>
   readonly lastEndpoint: string | null
-  events: { on(type: string, listener: (event: AnyEvent) => void): unknown }
 }
-interface Connectable {
-  connect(address: string, options?: object): void
-  events: { on(type: string, listener: (event: AnyEvent) => void): unknown }
+interface Connectable extends EventSource {
+  connect(address: string, options?: never): void
 }
 
 /** Binds `binder` on a fresh address, connects `connector`, awaits both handshakes; returns the endpoint. */
@@ -25,6 +23,7 @@ export async function marry(binder: Bindable, connector: Connectable, transport:
 /** Connects to an already bound socket and awaits both handshakes. */
 export async function connectTo(binder: Connectable | Bindable, connector: Connectable, endpoint: string, ms = 5000, options?: object): Promise<void> {
   const both = Promise.all([nextEvent(binder, "handshake", ms), nextEvent(connector, "handshake", ms)])
-  connector.connect(endpoint, options)
+  // zeromq.js sockets take no options here; brokerless ones take ConnectOptions.
+  ;(connector.connect as (address: string, options?: object) => void).call(connector, endpoint, options)
   await both
 }

@@ -57,7 +57,7 @@ export function rawReady(properties: [string, string | Buffer][]): Buffer {
 export class FrameReader {
   greeting: Buffer | undefined
   readonly frames: RawFrame[] = []
-  private pending = Buffer.alloc(0)
+  private pending: Buffer = Buffer.alloc(0)
   private broken = false
 
   constructor(private readonly onFrame: (frame: RawFrame) => void = () => {}, skipGreeting = false) {

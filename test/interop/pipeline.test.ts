@@ -1,6 +1,7 @@
 // Interop with libzmq (the `zeromq` npm package) for Push/Pull and Pair, both directions
 // (brokerless binds / libzmq binds) over tcp and ipc, with payloads that hit framing edges.
 import t from "tap"
+import type { TestCase } from "../helpers/tap.js"
 import * as zmq from "zeromq"
 import { Pair } from "../../lib/socket/pair.js"
 import { Pull } from "../../lib/socket/pull.js"
@@ -23,7 +24,7 @@ const PAYLOADS: [string, Buffer[]][] = [
 type Sender = { send(m: Buffer[]): Promise<void>; close(): void }
 type Receiver = { receive(): Promise<Buffer[]>; close(): void }
 
-async function exchange(t: Tap.Test, sender: Sender, receiver: Receiver): Promise<void> {
+async function exchange(t: TestCase, sender: Sender, receiver: Receiver): Promise<void> {
   for (const [name, frames] of PAYLOADS) {
     await within(sender.send(frames), 5000, `send ${name}`)
     const got = await within(receiver.receive(), 5000, `receive ${name}`)

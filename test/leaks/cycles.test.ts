@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import t from "tap"
+import type { TestCase } from "../helpers/tap.js"
 import { Pull } from "../../lib/socket/pull.js"
 import { Push } from "../../lib/socket/push.js"
 import { uniqAddress, type Transport } from "../helpers/address.js"
@@ -13,7 +14,7 @@ import { nextEvent, until, within } from "../helpers/events.js"
 import { connectTo } from "../helpers/marry.js"
 import { RawPeer } from "../helpers/raw-peer.js"
 
-type Test = Parameters<Parameters<typeof t.test>[1]>[0]
+type Test = TestCase
 
 /** What would keep the process alive: ref'd handles, requests and timers, by type. */
 function activeResources(): Record<string, number> {

@@ -2,7 +2,7 @@
 import t from "tap"
 import { Pull } from "../../lib/socket/pull.js"
 import { Push } from "../../lib/socket/push.js"
-import { TRANSPORTS, uniqAddress } from "../helpers/address.js"
+import { freeTcpAddress, TRANSPORTS, uniqAddress } from "../helpers/address.js"
 import { events, until, within } from "../helpers/events.js"
 import { connectTo, marry } from "../helpers/marry.js"
 
@@ -58,9 +58,8 @@ for (const transport of TRANSPORTS) {
     })
 
     t.test("PUSH: SHALL create a queue when initiating an outgoing connection, before the peer exists", async (t) => {
-      const address = transport === "tcp" ? "tcp://127.0.0.1:0" : uniqAddress(transport)
-      if (transport === "tcp") t.skip("needs a port known before binding; covered by ipc/inproc")
-      else {
+      const address = transport === "tcp" ? await freeTcpAddress() : uniqAddress(transport)
+      {
         const push = new Push()
         t.teardown(() => push.close())
         push.connect(address)

@@ -2,7 +2,7 @@
 // Each transport's test file calls declareTransportTests(t, transport).
 import { Pull } from "../../lib/socket/pull.js"
 import { Push } from "../../lib/socket/push.js"
-import { uniqAddress, type Transport } from "../helpers/address.js"
+import { freeTcpAddress, uniqAddress, type Transport } from "../helpers/address.js"
 import { nextEvent, within } from "../helpers/events.js"
 import { marry } from "../helpers/marry.js"
 
@@ -109,13 +109,4 @@ export function declareTransportTests(t: Tap, transport: Transport): void {
     t.equal(push.peerCount, 0)
     t.throws(() => push.disconnect(endpoint), { code: "ENOENT" })
   })
-}
-
-/** A tcp address nobody listens on (bound once, released). */
-export async function freeTcpAddress(): Promise<string> {
-  const probe = new Pull()
-  await probe.bind("tcp://127.0.0.1:0")
-  const endpoint = probe.lastEndpoint!
-  probe.close()
-  return endpoint
 }

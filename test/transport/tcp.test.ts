@@ -7,9 +7,10 @@ declareTransportTests(t, "tcp")
 import { Pull } from "../../lib/socket/pull.js"
 import { Push } from "../../lib/socket/push.js"
 import { within } from "../helpers/events.js"
+import type { TestCase } from "../helpers/tap.js"
 import { connectTo } from "../helpers/marry.js"
 
-async function exchangeVia(t: Tap.Test, bindAddress: string, connectAddress: (bound: string) => string): Promise<string> {
+async function exchangeVia(t: TestCase, bindAddress: string, connectAddress: (bound: string) => string): Promise<string> {
   const pull = new Pull()
   const push = new Push({ linger: 0 })
   t.teardown(() => { push.close(); pull.close() })
