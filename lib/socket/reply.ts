@@ -36,15 +36,8 @@ export class Reply<Value = Buffer[], SendValue = MessageInput> extends RouterBas
   }
 
   /** Goes through receive(), so iterating out of turn rejects with EFSM instead of hanging. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Value, void, undefined> {
-    while (!this.closed) {
-      try {
-        yield await this.receive()
-      } catch (error) {
-        if (this.closed) return
-        throw error
-      }
-    }
+  [Symbol.asyncIterator](): AsyncIterator<Value> {
+    return this.messages(() => this.receive()) as AsyncGenerator<Value>
   }
 
   protected override get xhasIn(): boolean { return this.envelope === undefined && this.fq.hasReady }

@@ -79,15 +79,8 @@ export class Request<Value = Buffer[], SendValue = MessageInput> extends DealerB
   }
 
   /** Goes through receive(), so iterating out of turn rejects with EFSM instead of hanging. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Value, void, undefined> {
-    while (!this.closed) {
-      try {
-        yield await this.receive()
-      } catch (error) {
-        if (this.closed) return
-        throw error
-      }
-    }
+  [Symbol.asyncIterator](): AsyncIterator<Value> {
+    return this.messages(() => this.receive()) as AsyncGenerator<Value>
   }
 
   protected override get xhasIn(): boolean { return this.awaitingReply && this.fq.hasReady }

@@ -226,10 +226,14 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     return parked
   }
 
-  protected async *messages(): AsyncGenerator<unknown, void, undefined> {
+  /**
+   * Async iteration: yields until the socket closes. `receive` defaults to the plain receive;
+   * Request/Reply pass their own so that iterating out of turn rejects with EFSM, not hangs.
+   */
+  protected async *messages(receive: () => Promise<unknown> = () => this.receiveMessage()): AsyncGenerator<unknown, void, undefined> {
     while (!this.isClosed) {
       try {
-        yield await this.receiveMessage()
+        yield await receive()
       } catch (error) {
         if (this.isClosed) return
         throw error
