@@ -384,7 +384,20 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     this.lingering = true
     this.endpoints.stopAccepting()
     if (linger > 0) this.lingerTimer = setTimeout(() => this.terminate(), linger)
+    // linger -1 (the libzmq default) can hold the process forever when no peer ever comes;
+    // say so once instead of hanging silently (zeromq.js prints a similar warning).
+    else this.lingerTimer = setTimeout(() => this.warnLingering(), LINGER_WARNING_MS).unref()
     this.updateKeepAlive()
+  }
+
+  private warnLingering(): void {
+    let queued = 0
+    for (const pipe of this.pipes) queued += pipe.outbound.length
+    process.emitWarning(
+      `a closed ${this.type} socket is still waiting to deliver ${queued} queued message(s) (linger -1); ` +
+        "set the linger option to bound the wait",
+      { code: "BROKERLESS_LINGER" },
+    )
   }
 
   /** Extensions stop here (discovery withdraws; subclasses extend for their own state). */
@@ -424,6 +437,9 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 }
 
 const NOTHING = Symbol("nothing")
+
+/** How long a linger -1 close waits before warning that it may never finish. */
+const LINGER_WARNING_MS = 5000
 
 installOptionAccessors(
   SocketBase.prototype,
