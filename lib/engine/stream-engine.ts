@@ -16,6 +16,7 @@ import { encodeMessages } from "../zmtp/encoder.js"
 import { checkGreetingPrefix, effectiveMinor, encodeGreeting, parseGreeting } from "../zmtp/greeting.js"
 import { checkPeerReady, encodeLocalReady, type LocalIdentity } from "./handshake.js"
 import { Heartbeat, type HeartbeatHost } from "./heartbeat.js"
+import type { StreamReader } from "../transport/stream-transport.js"
 
 export interface EngineOptions {
   local: LocalIdentity
@@ -72,7 +73,12 @@ const MAX_BATCHES_PER_FLUSH = 16
  */
 const MIN_WRITE_WINDOW = 512 * 1024
 
-export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
+/** Read size when no frame is being read in place (Node's own default). */
+const READ_SIZE = 64 * 1024
+/** Frames missing at least this much are read straight into their buffer (dialed streams). */
+const DIRECT_READ_MIN = 64 * 1024
+
+export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, StreamReader {
   private state = State.Greeting
   private readonly greeting = Buffer.alloc(GREETING_SIZE)
   private greetingHave = 0
@@ -86,12 +92,19 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
   private commands: Buffer[] = []
   private handshakeTimer: NodeJS.Timeout | undefined
   private readonly heartbeat: Heartbeat
+  /** The stream reads through nextBuffer()/onRead() (a dialed stream) instead of 'data'. */
+  private readonly ownsReads: boolean
+  private readPaused = false
+  private readIsDirect = false
 
   constructor(
     readonly stream: NetSocket,
     private readonly host: EngineHost,
     readonly options: EngineOptions,
+    reader?: { target: StreamReader | undefined },
   ) {
+    this.ownsReads = reader !== undefined
+    if (reader) reader.target = this
     this.decoder = new FrameDecoder(this, options.maxMessageSize)
     this.heartbeat = new Heartbeat(this, {
       interval: options.heartbeatInterval,
@@ -120,6 +133,29 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
   }
 
   // ---- input -------------------------------------------------------------------------------
+
+  nextBuffer(): Buffer {
+    const direct = this.state === State.Ready ? this.decoder.directTarget(DIRECT_READ_MIN) : undefined
+    this.readIsDirect = direct !== undefined
+    // A fresh buffer per read: decoded frames are views into it and may outlive the read.
+    return direct ?? Buffer.allocUnsafe(READ_SIZE)
+  }
+
+  onRead(bytes: number, buffer: Buffer): boolean {
+    if (this.readIsDirect && this.state === State.Ready) {
+      this.heartbeat.sawTraffic()
+      this.decoder.advanceDirect(bytes)
+    } else {
+      this.onData(buffer.subarray(0, bytes))
+    }
+    return !this.readPaused
+  }
+
+  /** The pipe is full: stop reading until resumeReading(). */
+  private pauseReading(): void {
+    this.readPaused = true
+    if (!this.ownsReads) this.stream.pause()
+  }
 
   private onData(chunk: Buffer): void {
     if (this.state === State.Closed) return
@@ -154,7 +190,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
       if (this.state === State.Handshake) this.fail(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", "peer sent a message before READY"), "protocol")
       return
     }
-    if (!this.pipe!.deliver(frames)) this.stream.pause()
+    if (!this.pipe!.deliver(frames)) this.pauseReading()
   }
 
   onCommand(body: Buffer): void {
@@ -205,7 +241,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
     const message = Buffer.allocUnsafe(prefix.length + 1)
     message[0] = name === COMMAND.SUBSCRIBE ? 1 : 0
     prefix.copy(message, 1)
-    if (!this.pipe!.deliver([message])) this.stream.pause()
+    if (!this.pipe!.deliver([message])) this.pauseReading()
   }
 
   // ---- output ------------------------------------------------------------------------------
@@ -308,7 +344,11 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
   }
 
   resumeReading(): void {
-    if (this.state === State.Ready) this.stream.resume()
+    if (this.state !== State.Ready || !this.readPaused) return
+    this.readPaused = false
+    // With onread, Node stopped reading when onRead() returned false; read(0) restarts it.
+    if (this.ownsReads) this.stream.read(0)
+    else this.stream.resume()
   }
 
   // ---- closing -----------------------------------------------------------------------------
@@ -341,7 +381,10 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost {
     if (this.state === State.Closed) return
     if (graceful) {
       this.endGracefully()
-      this.stream.resume() // keep reading so the peer's FIN is seen and the handle is released
+      // Keep reading so the peer's FIN is seen and the handle is released.
+      this.readPaused = false
+      if (this.ownsReads) this.stream.read(0)
+      else this.stream.resume()
     } else {
       this.stream.destroy()
     }

@@ -22,11 +22,24 @@ export function listenStream(
   return endpoint.transport === "tcp" ? listenTcp(endpoint, onConnection) : listenIpc(endpoint, onConnection)
 }
 
+/**
+ * Reads a dialed stream into buffers the consumer chooses (Node's `onread`): a large frame is
+ * read straight into its own buffer, with no 64 KiB chunk in between. Node offers this only for
+ * sockets it dials, not for accepted ones, which keep 'data' events.
+ */
+export interface StreamReader {
+  /** The buffer the next read fills; called once per read, before it. */
+  nextBuffer(): Buffer
+  /** `bytes` octets were read into `buffer`; false stops reading until `stream.read(0)`. */
+  onRead(bytes: number, buffer: Buffer): boolean
+}
+
 /** Starts a connection attempt; the caller listens for 'connect', 'error' and 'close'. */
-export function dialStream(endpoint: StreamEndpoint): NetSocket {
+export function dialStream(endpoint: StreamEndpoint, reader?: StreamReader): NetSocket {
+  const onread = reader && { buffer: () => reader.nextBuffer(), callback: (bytes: number, buffer: Uint8Array) => reader.onRead(bytes, buffer as Buffer) }
   const stream = endpoint.transport === "tcp"
-    ? netConnect({ host: endpoint.host, port: endpoint.port, noDelay: true })
-    : netConnect({ path: endpoint.path })
+    ? netConnect({ host: endpoint.host, port: endpoint.port, noDelay: true, ...(onread ? { onread } : {}) })
+    : netConnect({ path: endpoint.path, ...(onread ? { onread } : {}) })
   stream.unref()
   return stream
 }

@@ -48,6 +48,21 @@ export class FrameDecoder {
     return this.frames.length > 0 || this.inBody || this.headerHave > 0
   }
 
+  /**
+   * The missing part of the frame being received into its own buffer, when at least `min`
+   * octets are missing: the transport may read straight into it, then call advanceDirect().
+   */
+  directTarget(min: number): Buffer | undefined {
+    if (!this.inBody || this.body === undefined || this.failed) return undefined
+    return this.size - this.partsHave >= min ? this.body.subarray(this.partsHave) : undefined
+  }
+
+  /** `bytes` octets were written into the buffer directTarget() returned. */
+  advanceDirect(bytes: number): void {
+    this.partsHave += bytes
+    if (this.partsHave === this.size) this.completeBody()
+  }
+
   push(chunk: Buffer): void {
     let offset = 0
     const length = chunk.length
