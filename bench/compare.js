@@ -48,6 +48,22 @@ function buildRows() {
       })
     }
   }
+  // The same large-message rows with the receiver connecting (workers dialing a producer).
+  for (const transport of ["tcp", "ipc"]) {
+    for (const size of [64 * KiB, MiB]) {
+      rows.push({
+        scenario: "push/pull, pull connects",
+        kind: "throughput",
+        transport,
+        size,
+        send: "push",
+        recv: "pull",
+        reverse: true,
+        classes: ["Push", "Pull"],
+        ...THROUGHPUT_COUNTS[size],
+      })
+    }
+  }
   for (const [size, count, quick] of [
     [16, 6_000, 1_000],
     [4 * KiB, 4_000, 1_000],

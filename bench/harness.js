@@ -162,12 +162,22 @@ function rssOf(row, children) {
 
 // ---- scenarios -------------------------------------------------------------------------------
 
-/** push/pull and dealer/router: receiver binds, sender connects, receiver times first -> last. */
+/**
+ * push/pull and dealer/router: receiver binds, sender connects (or, with row.reverse, the
+ * sender binds and the receiver connects); the receiver times first -> last.
+ */
 async function throughput(spawn, row, count, endpoint) {
   const { size } = row
-  const recv = spawn({ role: "recv", kind: row.recv, endpoint, count, size }, "receiver")
-  const ready = await recv.next("ready")
-  const send = spawn({ role: "send", kind: row.send, endpoint: ready.endpoint, count, size }, "sender")
+  let recv, send
+  if (row.reverse) {
+    send = spawn({ role: "send", kind: row.send, endpoint, count, size, bind: true }, "sender")
+    const ready = await send.next("ready")
+    recv = spawn({ role: "recv", kind: row.recv, endpoint: ready.endpoint, count, size, connect: true }, "receiver")
+  } else {
+    recv = spawn({ role: "recv", kind: row.recv, endpoint, count, size }, "receiver")
+    const ready = await recv.next("ready")
+    send = spawn({ role: "send", kind: row.send, endpoint: ready.endpoint, count, size }, "sender")
+  }
   const resultP = recv.next("result")
   const sentP = send.next("sent")
   const first = await Promise.race([sentP, resultP])

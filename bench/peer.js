@@ -115,8 +115,12 @@ const roles = {
   async recv(lib) {
     const router = cfg.kind === "router"
     const sock = make(lib, router ? "Router" : "Pull")
-    await sock.bind(cfg.endpoint)
-    await report({ t: "ready", endpoint: sock.lastEndpoint })
+    if (cfg.connect) {
+      await sock.connect(cfg.endpoint) // reversed topology: the sender bound, we dial it
+    } else {
+      await sock.bind(cfg.endpoint)
+      await report({ t: "ready", endpoint: sock.lastEndpoint })
+    }
     const { count: n, size } = cfg
     const frames = router ? 2 : 1
     let count = 0
@@ -139,7 +143,13 @@ const roles = {
   /** Push or Dealer: connects and sends `count` identical messages, one await each. */
   async send(lib) {
     const sock = make(lib, cfg.kind === "dealer" ? "Dealer" : "Push")
-    await sock.connect(cfg.endpoint)
+    if (cfg.bind) {
+      // Reversed topology: bind and start at once; sends wait until the receiver connects.
+      await sock.bind(cfg.endpoint)
+      await report({ t: "ready", endpoint: sock.lastEndpoint })
+    } else {
+      await sock.connect(cfg.endpoint)
+    }
     const buf = Buffer.alloc(cfg.size, FILL)
     const n = cfg.count
     const t0 = hrtime.bigint()
