@@ -32,7 +32,8 @@ import { randomBytes } from "node:crypto"
 import { dirname, resolve } from "node:path"
 import { debuglog } from "node:util"
 import { ZmqError, zmqError } from "../errors.js"
-import { crc32 } from "../util/crc32.js"
+import { acquireLock, errno, readAll, releaseLock, syncDir, writeAll } from "./journal-files.js"
+import { decodeHeader, encodeAck, encodeAppend, encodeHeader, HEADER_BYTES, scanRecords, type Slot } from "./journal-format.js"
 import {
   type FileJournalOptions, type FsyncPolicy, type Journal, type JournalCorruption, type JournalRecord, type JournalStats,
   checkAppendSeq, frameBytes,
@@ -40,13 +41,10 @@ import {
 
 const debug = debuglog("brokerless")
 
-const [MAGIC, VERSION, HEADER_BYTES, RECORD_HEAD] = [0x424c4a31 /* "BLJ1" */, 1, 36, 8]
-const [APPEND, ACK, ACK_BODY, APPEND_FIXED] = [1, 2, 9, 13] // record types; body bytes before frames
 const TMP_SUFFIX = ".compact"
 
 export type { FileJournalOptions, FsyncPolicy, JournalCorruption } from "./journal.js"
 
-interface Slot { offset: number; length: number; payload: number }
 
 /**
  * Opens or creates the journal at `path`, takes its pid lock (`path + ".lock"`) and replays it, reading
@@ -322,104 +320,6 @@ function copyRange(from: number, out: number, offset: number, length: number, ta
   }
 }
 
-function encodeHeader(senderId: Buffer, seqFloor: bigint): Buffer {
-  const header = Buffer.alloc(HEADER_BYTES)
-  header.writeUInt32BE(MAGIC, 0)
-  header.writeUInt16BE(VERSION, 4)
-  senderId.copy(header, 8)
-  header.writeBigUInt64BE(seqFloor, 24)
-  header.writeUInt32BE(crc32(header.subarray(0, 32)), 32)
-  return header
-}
-
-function decodeHeader(data: Buffer, path: string): { senderId: Buffer; seqFloor: bigint } {
-  const valid = data.length >= HEADER_BYTES && data.readUInt32BE(0) === MAGIC && data.readUInt16BE(4) === VERSION &&
-    data.readUInt32BE(32) === crc32(data.subarray(0, 32))
-  if (!valid) throw zmqError("ERR_JOURNAL_CORRUPT", `${path} is not a brokerless journal or its header is damaged`)
-  return { senderId: Buffer.from(data.subarray(8, 24)), seqFloor: data.readBigUInt64BE(24) }
-}
-
-/** A record buffer with its type and seq filled in; the caller writes the rest of the body. */
-function newRecord(type: number, seq: bigint, bodyLength: number): Buffer {
-  if (bodyLength > 0xffffffff) throw zmqError("EMSGSIZE", "Message too large for the journal (4 GiB)")
-  const record = Buffer.allocUnsafe(RECORD_HEAD + bodyLength)
-  record.writeUInt32BE(bodyLength, 0)
-  record[RECORD_HEAD] = type
-  record.writeBigUInt64BE(seq, RECORD_HEAD + 1)
-  return record
-}
-
-/** Fills in the CRC, which covers the length field too: a damaged length is caught like a damaged body. */
-function sealRecord(record: Buffer): Buffer {
-  record.writeUInt32BE(crc32(record.subarray(RECORD_HEAD), crc32(record.subarray(0, 4))), 4)
-  return record
-}
-
-function encodeAppend(seq: bigint, frames: readonly Buffer[]): Buffer {
-  const record = newRecord(APPEND, seq, APPEND_FIXED + 4 * frames.length + frameBytes(frames))
-  record.writeUInt32BE(frames.length, RECORD_HEAD + 9)
-  let at = RECORD_HEAD + APPEND_FIXED
-  for (const frame of frames) {
-    record.writeUInt32BE(frame.length, at)
-    at += 4 + frame.copy(record, at + 4)
-  }
-  return sealRecord(record)
-}
-
-const encodeAck = (seq: bigint): Buffer => sealRecord(newRecord(ACK, seq, ACK_BODY))
-
-type Problem = { code: JournalCorruption["code"]; reason: string }
-type Scan = { live: Map<bigint, { slot: Slot; frames: Buffer[] }>; next: bigint; end: number; problem?: Problem }
-
-/** Replays records from the header on; stops at the first one that is not provably intact. */
-function scanRecords(data: Buffer, seqFloor: bigint): Scan {
-  const scan: Scan = { live: new Map(), next: seqFloor, end: HEADER_BYTES }
-  let lastAppend = -1n // appends are written in seq order; compaction keeps that order but not seqFloor
-  const stop = (code: Problem["code"], reason: string): Scan => ({ ...scan, problem: { code, reason } })
-  while (scan.end < data.length) {
-    const at = scan.end
-    if (data.length - at < RECORD_HEAD) return stop("ERR_JOURNAL_TRUNCATED", "incomplete record header")
-    const length = data.readUInt32BE(at)
-    if (length < ACK_BODY) return stop("ERR_JOURNAL_CORRUPT", `record length ${length} is too small`)
-    const end = at + RECORD_HEAD + length
-    if (end > data.length) return stop("ERR_JOURNAL_TRUNCATED", `record of ${length} bytes runs past the end`)
-    const body = data.subarray(at + RECORD_HEAD, end)
-    if (crc32(body, crc32(data.subarray(at, at + 4))) !== data.readUInt32BE(at + 4)) {
-      return stop("ERR_JOURNAL_CORRUPT", "record checksum mismatch")
-    }
-    const seq = body.readBigUInt64BE(1)
-    if (body[0] === ACK) {
-      if (length !== ACK_BODY) return stop("ERR_JOURNAL_CORRUPT", `ack record of ${length} bytes`)
-      scan.live.delete(seq)
-    } else if (body[0] === APPEND) {
-      if (seq <= lastAppend) return stop("ERR_JOURNAL_CORRUPT", `sequence number ${seq} went backwards`)
-      lastAppend = seq
-      const frames = decodeFrames(Buffer.from(body)) // a copy, so the whole-file buffer can be freed
-      if (frames === undefined) return stop("ERR_JOURNAL_CORRUPT", "malformed frame list")
-      scan.live.set(seq, { slot: { offset: at, length: end - at, payload: frameBytes(frames) }, frames })
-    } else {
-      return stop("ERR_JOURNAL_CORRUPT", `unknown record type ${body[0]}`)
-    }
-    if (seq >= scan.next) scan.next = seq + 1n
-    scan.end = end
-  }
-  return scan
-}
-
-/** Frames of an APPEND body, or undefined unless they fill the body exactly. */
-function decodeFrames(body: Buffer): Buffer[] | undefined {
-  if (body.length < APPEND_FIXED) return undefined
-  const frames: Buffer[] = []
-  let at = APPEND_FIXED
-  for (let count = body.readUInt32BE(9); count > 0; count--) {
-    const length = body.length - at >= 4 ? body.readUInt32BE(at) : Infinity
-    if (at + 4 + length > body.length) return undefined
-    frames.push(body.subarray(at + 4, at + 4 + length))
-    at += 4 + length
-  }
-  return at === body.length ? frames : undefined
-}
-
 interface Deferred { promise: Promise<void>; resolve(): void; reject(error: unknown): void }
 
 function deferred(): Deferred {
@@ -427,73 +327,4 @@ function deferred(): Deferred {
   waiter.promise = new Promise<void>((resolve, reject) => Object.assign(waiter, { resolve, reject }))
   waiter.promise.catch(() => undefined) // a caller may drop appendDurable()'s promise; flush() reports too
   return waiter
-}
-
-const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code
-
-function readAll(path: string): Buffer {
-  try {
-    return fs.readFileSync(path)
-  } catch (error) {
-    if (errno(error) === "ENOENT") return Buffer.alloc(0)
-    throw error
-  }
-}
-
-function writeAll(fd: number, data: Buffer, position: number): void {
-  for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done, position + done)
-}
-
-/** Makes a rename durable (POSIX); platforms that cannot fsync a directory skip it. */
-function syncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, "r")
-    try { fs.fsyncSync(fd) } finally { fs.closeSync(fd) }
-  } catch (error) {
-    debug("journal: cannot fsync directory %s: %o", dir, error)
-  }
-}
-
-// Lock files this process holds: a second open in this process is refused too, and a lock naming
-// our own pid that is not in this set is stale (containers restart with the same small pid).
-const heldLocks = new Set<string>()
-
-/**
- * Takes `path.lock` holding our pid; a lock whose process is gone (e.g. SIGKILLed) is taken over.
- * Advisory: it stops accidental double opens, not two processes racing to clear the same stale lock.
- */
-function acquireLock(path: string): string {
-  const lockPath = resolve(path) + ".lock"
-  for (let attempt = 0; attempt < 3 && !heldLocks.has(lockPath); attempt++) {
-    // Written aside then hard-linked: link(2) fails if the lock exists, and no reader sees it empty.
-    const tmp = `${lockPath}.${process.pid}.${randomBytes(4).toString("hex")}`
-    fs.writeFileSync(tmp, `${process.pid}\n`)
-    try {
-      fs.linkSync(tmp, lockPath)
-      heldLocks.add(lockPath)
-      return lockPath
-    } catch (error) {
-      if (errno(error) !== "EEXIST") throw error
-    } finally {
-      fs.rmSync(tmp, { force: true })
-    }
-    const owner = Number.parseInt(readAll(lockPath).toString("latin1"), 10)
-    if (owner !== process.pid && isAlive(owner)) break
-    fs.rmSync(lockPath, { force: true })
-  }
-  const owner = heldLocks.has(lockPath) ? process.pid : readAll(lockPath).toString("latin1").trim()
-  throw zmqError("ELOCKED", `Journal ${path} is locked by process ${owner} (${lockPath})`)
-}
-
-function releaseLock(lockPath: string): void {
-  heldLocks.delete(lockPath)
-  fs.rmSync(lockPath, { force: true })
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    return Number.isSafeInteger(pid) && pid > 0 && process.kill(pid, 0)
-  } catch (error) {
-    return errno(error) === "EPERM" // alive, owned by another user
-  }
 }
