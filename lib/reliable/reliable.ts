@@ -18,6 +18,7 @@ import {
   ACK_COMMAND, PROP_RELIABLE, PROP_SENDER, SENDER_ID_BYTES, decodeAcks, decodeHeader, encodeAcks, toRanges,
 } from "./wire.js"
 
+import { reliableSettings } from "./options.js"
 export { reliableSettings, type ReliableOptions } from "./options.js"
 
 /** Counters of `reliableStats`. */
@@ -62,6 +63,14 @@ interface Link extends PipeTransform {
 }
 
 interface Received { window: SenderWindow; seq: number }
+
+/**
+ * The extension of a socket that sends through a load balancer (Push, Dealer), built from its
+ * `reliable` and `sendHighWaterMark` options; inert when `reliable` is off.
+ */
+export function reliableSender(host: Required<ReliableHost>, reliable: unknown, sendHighWaterMark: number, receives: boolean): Reliable {
+  return new Reliable(host, reliableSettings(reliable, sendHighWaterMark), receives)
+}
 
 export class Reliable implements SocketExtension, Tickable {
   readonly properties: PropertyList

@@ -7,7 +7,7 @@ import { LoadBalancer } from "../pattern/load-balancer.js"
 import type { SocketEvent } from "../events.js"
 import type { MessageInput } from "../message.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
-import { Reliable, reliableSettings, type ReliableOptions, type ReliableStats } from "../reliable/reliable.js"
+import { reliableSender, type Reliable, type ReliableOptions, type ReliableStats } from "../reliable/reliable.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
@@ -67,9 +67,8 @@ export class Dealer<Value = Buffer[], SendValue = MessageInput> extends DealerBa
 
   constructor(options: DealerOptions = {}) {
     super("DEALER", options)
-    const settings = reliableSettings(this.options.reliable, this.options.sendHighWaterMark as number)
     const host = { emit: (e: SocketEvent) => this.emit(e), wake: () => this.wakeSender(), pick: () => this.lb.pick() }
-    this.extension = this.reliability = new Reliable(host, settings, true)
+    this.extension = this.reliability = reliableSender(host, this.options.reliable, this.options.sendHighWaterMark as number, true)
   }
 
   /** Queues the message for the next peer with room (round robin); waits when none has room. */

@@ -3,7 +3,7 @@ import type { SocketEvent } from "../events.js"
 import type { MessageInput } from "../message.js"
 import { LoadBalancer } from "../pattern/load-balancer.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
-import { Reliable, reliableSettings, type ReliableOptions, type ReliableStats } from "../reliable/reliable.js"
+import { reliableSender, type Reliable, type ReliableOptions, type ReliableStats } from "../reliable/reliable.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
 
@@ -21,9 +21,8 @@ export class Push<Value = MessageInput> extends SocketBase {
 
   constructor(options: PushOptions = {}) {
     super("PUSH", options)
-    const settings = reliableSettings(this.options.reliable, this.options.sendHighWaterMark as number)
     const host = { emit: (e: SocketEvent) => this.emit(e), wake: () => this.wakeSender(), pick: () => this.lb.pick() }
-    this.extension = this.reliability = new Reliable(host, settings, false)
+    this.extension = this.reliability = reliableSender(host, this.options.reliable, this.options.sendHighWaterMark as number, false)
   }
 
   /** Queues a message for the next peer with room; waits (or times out) when none has room. */
