@@ -119,6 +119,14 @@ export class Dialer implements EngineHost {
   }
 
   private connectionEnded(close: EngineClose): void {
+    this.reportEnded(close)
+    if (this.stopped || close.kind === "local") return
+    if (close.kind === "protocol") return this.stop() // libzmq: a protocol error ends the session
+    this.scheduleRetry(close.error)
+  }
+
+  /** Tells the owner and the application that the connection ended (or never got up). */
+  private reportEnded(close: EngineClose): void {
     if (close.handshaken && this.pipe) {
       this.owner.pipeDisconnected(this.pipe)
       this.owner.emit({ type: "disconnect", address: this.address, ...(close.error ? { error: close.error } : {}) })
@@ -127,9 +135,6 @@ export class Dialer implements EngineHost {
       if (failure) this.owner.emit(failure)
     }
     if (this.owner.pipesOnlyWhenConnected) this.dropPipe()
-    if (this.stopped || close.kind === "local") return
-    if (close.kind === "protocol") return this.stop() // libzmq: a protocol error ends the session
-    this.scheduleRetry(close.error)
   }
 
   private scheduleRetry(error?: ZmqError): void {
@@ -180,11 +185,7 @@ export class Dialer implements EngineHost {
   }
 
   private inprocClosed(acceptor: InprocAcceptor): void {
-    if (this.pipe) {
-      this.owner.pipeDisconnected(this.pipe)
-      this.owner.emit({ type: "disconnect", address: this.address })
-    }
-    if (this.owner.pipesOnlyWhenConnected) this.dropPipe()
+    this.reportEnded({ kind: "closed", handshaken: true })
     // Re-link only to a new bind of the name (or wait for one); the same binder dropping us
     // while still bound means it refused us.
     if (!this.stopped && lookupInproc((this.endpoint as { name: string }).name) !== acceptor) this.dial()
