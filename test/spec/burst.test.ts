@@ -1,0 +1,52 @@
+// Sends that can be queued resolve at once, yet long bursts still yield to the event loop, and a
+// publisher bursting to a live subscriber flushes instead of dropping (API.md "Where we follow
+// libzmq": "Long bursts must still yield to the event loop").
+import t from "tap"
+import { Publisher } from "../../lib/socket/publisher.js"
+import { Subscriber } from "../../lib/socket/subscriber.js"
+import { within } from "../helpers/events.js"
+import { marry } from "../helpers/marry.js"
+
+t.test("a publisher's long burst lets timers run (a publisher never waits, so only yielding helps)", async (t) => {
+  const pub = new Publisher({ linger: 0 })
+  t.teardown(() => pub.close())
+  let timerFired = false
+  setTimeout(() => { timerFired = true }, 0)
+  let sentBeforeTimer = 0
+  for (let i = 0; i < 20_000; i++) {
+    await pub.send("nobody listens")
+    if (!timerFired) sentBeforeTimer++
+  }
+  t.ok(timerFired && sentBeforeTimer < 20_000, `the timer ran during the burst (after ${sentBeforeTimer} sends)`)
+})
+
+for (const transport of ["tcp", "ipc"] as const) {
+  t.test(`${transport}: a tight publish loop to a reading subscriber loses nothing`, async (t) => {
+    const pub = new Publisher({ linger: 0 })
+    const sub = new Subscriber()
+    t.teardown(() => { pub.close(); sub.close() })
+    await marry(pub, sub, transport)
+    sub.subscribe()
+    const total = 10_000
+    // The subscription travels after the handshake: probe until one gets through.
+    const first = sub.receive()
+    let probing = true
+    void first.then(() => { probing = false })
+    while (probing) {
+      await pub.send("probe")
+      await new Promise((resolve) => setTimeout(resolve, 2))
+    }
+    const counting = (async () => {
+      let data = 0
+      for (;;) {
+        const [frame] = await sub.receive()
+        const text = String(frame)
+        if (text === "end") return data
+        if (text !== "probe") data++
+      }
+    })()
+    for (let i = 0; i < total; i++) await pub.send(`m${i}`)
+    await pub.send("end")
+    t.equal(await within(counting, 10_000, "receive"), total, "every message of the burst arrived")
+  })
+}
