@@ -16,7 +16,8 @@ import { encodeMessages } from "../zmtp/encoder.js"
 import { checkGreetingPrefix, effectiveMinor, encodeGreeting, parseGreeting } from "../zmtp/greeting.js"
 import { checkPeerReady, encodeLocalReady, type LocalIdentity } from "./handshake.js"
 import { Heartbeat, type HeartbeatHost } from "./heartbeat.js"
-import type { StreamReader } from "../transport/stream-transport.js"
+import type { ReadHook, StreamReader } from "../transport/read-hook.js"
+import { ReadSlab } from "./read-slab.js"
 
 export interface EngineOptions {
   local: LocalIdentity
@@ -73,9 +74,7 @@ const MAX_BATCHES_PER_FLUSH = 16
  */
 const MIN_WRITE_WINDOW = 512 * 1024
 
-/** Read size when no frame is being read in place (Node's own default). */
-const READ_SIZE = 64 * 1024
-/** Frames missing at least this much are read straight into their buffer (dialed streams). */
+/** Frames missing at least this much are read straight into their buffer. */
 const DIRECT_READ_MIN = 64 * 1024
 
 export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, StreamReader {
@@ -92,8 +91,9 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
   private commands: Buffer[] = []
   private handshakeTimer: NodeJS.Timeout | undefined
   private readonly heartbeat: Heartbeat
-  /** The stream reads through nextBuffer()/onRead() (a dialed stream) instead of 'data'. */
+  /** The stream reads through nextBuffer()/onRead() instead of 'data'. */
   private readonly ownsReads: boolean
+  private readonly slab = new ReadSlab()
   private readPaused = false
   private readIsDirect = false
 
@@ -101,10 +101,10 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
     readonly stream: NetSocket,
     private readonly host: EngineHost,
     readonly options: EngineOptions,
-    reader?: { target: StreamReader | undefined },
+    reads?: ReadHook,
   ) {
-    this.ownsReads = reader !== undefined
-    if (reader) reader.target = this
+    this.ownsReads = reads !== undefined
+    if (reads) reads.reader = this
     this.decoder = new FrameDecoder(this, options.maxMessageSize)
     this.heartbeat = new Heartbeat(this, {
       interval: options.heartbeatInterval,
@@ -137,8 +137,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
   nextBuffer(): Buffer {
     const direct = this.state === State.Ready ? this.decoder.directTarget(DIRECT_READ_MIN) : undefined
     this.readIsDirect = direct !== undefined
-    // A fresh buffer per read: decoded frames are views into it and may outlive the read.
-    return direct ?? Buffer.allocUnsafe(READ_SIZE)
+    return direct ?? this.slab.room()
   }
 
   onRead(bytes: number, buffer: Buffer): boolean {
@@ -146,7 +145,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
       this.heartbeat.sawTraffic()
       this.decoder.advanceDirect(bytes)
     } else {
-      this.onData(buffer.subarray(0, bytes))
+      this.onData(this.slab.filled(buffer, bytes))
     }
     return !this.readPaused
   }

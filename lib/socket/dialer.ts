@@ -10,7 +10,8 @@ import type { Endpoint } from "../transport/endpoint.js"
 import {
   awaitInprocBind, inprocPeerInfo, linkPipes, lookupInproc, type InprocAcceptor,
 } from "../transport/inproc.js"
-import { dialStream, type StreamEndpoint, type StreamReader } from "../transport/stream-transport.js"
+import { ReadHook } from "../transport/read-hook.js"
+import { dialStream, type StreamEndpoint } from "../transport/stream-transport.js"
 import { Backoff } from "../util/backoff.js"
 import { isCompatible } from "../zmtp/compat.js"
 import type { ConnectionOwner } from "./connection-owner.js"
@@ -82,13 +83,10 @@ export class Dialer implements EngineHost {
   private dial(): void {
     if (this.stopped) return
     if (this.endpoint.transport === "inproc") return this.dialInproc(this.endpoint.name)
-    // The engine is created on 'connect', but the read hook is fixed when dialing: a holder
-    // forwards to it (no data can arrive before 'connect').
-    const reader: { target: StreamReader | undefined } = { target: undefined }
-    const stream = dialStream(this.endpoint as StreamEndpoint, {
-      nextBuffer: () => reader.target?.nextBuffer() ?? Buffer.allocUnsafe(64 * 1024),
-      onRead: (bytes, buffer) => reader.target?.onRead(bytes, buffer) ?? true,
-    })
+    // The engine is created on 'connect', but reads are routed when dialing: the hook forwards
+    // them to the engine once it exists (no data can arrive before 'connect').
+    const reads = new ReadHook()
+    const stream = dialStream(this.endpoint as StreamEndpoint, reads)
     this.stream = stream
     this.owner.emit({ type: "connect:delay", address: this.address })
     const onError = (error: Error) => {
@@ -101,7 +99,7 @@ export class Dialer implements EngineHost {
       this.stream = undefined
       if (this.stopped) return void stream.destroy()
       this.owner.emit({ type: "connect", address: this.address })
-      this.engine = new StreamEngine(stream, this, this.owner.engineOptions(this.address), reader)
+      this.engine = new StreamEngine(stream, this, this.owner.engineOptions(this.address), reads)
     })
   }
 

@@ -8,6 +8,7 @@ import type { LocalIdentity } from "../engine/handshake.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
 import { bindInproc, unbindInproc, type InprocAcceptor } from "../transport/inproc.js"
+import type { ReadHook } from "../transport/read-hook.js"
 import { listenStream, type StreamEndpoint, type StreamListener } from "../transport/stream-transport.js"
 import type { ConnectionOwner } from "./connection-owner.js"
 
@@ -28,7 +29,7 @@ export class Listener implements EngineHost, InprocAcceptor {
     if (endpoint.transport === "inproc") {
       bindInproc(endpoint.name, listener)
     } else {
-      listener.streamListener = await listenStream(endpoint as StreamEndpoint, (stream, remote) => listener.accept(stream, remote))
+      listener.streamListener = await listenStream(endpoint as StreamEndpoint, (stream, remote, reads) => listener.accept(stream, remote, reads))
       listener.endpoint = listener.streamListener.endpoint
     }
     return listener
@@ -65,10 +66,10 @@ export class Listener implements EngineHost, InprocAcceptor {
     for (const pipe of [...this.inprocPipes]) pipe.engine?.close()
   }
 
-  private accept(stream: NetSocket, remote: string): void {
+  private accept(stream: NetSocket, remote: string, reads: ReadHook | undefined): void {
     if (this.closed) return void stream.destroy()
     this.owner.emit({ type: "accept", address: this.endpoint })
-    const engine = new StreamEngine(stream, this, this.owner.engineOptions(remote))
+    const engine = new StreamEngine(stream, this, this.owner.engineOptions(remote), reads)
     this.engines.set(engine, undefined)
   }
 

@@ -5,7 +5,9 @@ import { existsSync, unlinkSync } from "node:fs"
 import { dirname } from "node:path"
 import { connect as netConnect, createServer, type Server, type Socket as NetSocket } from "node:net"
 import { zmqError, type ErrorCode, type ZmqError } from "../errors.js"
+import { readAcceptedInPlace } from "./accepted-reads.js"
 import { formatTcp, type Endpoint } from "./endpoint.js"
+import { ReadHook } from "./read-hook.js"
 
 export type StreamEndpoint = Extract<Endpoint, { transport: "tcp" | "ipc" }>
 
@@ -15,40 +17,38 @@ export interface StreamListener {
   close(): void
 }
 
-export function listenStream(
-  endpoint: StreamEndpoint,
-  onConnection: (stream: NetSocket, remote: string) => void,
-): Promise<StreamListener> {
+/**
+ * A new accepted connection. `reads` is set when the stream reads through it (see
+ * accepted-reads.ts); otherwise the stream emits 'data'.
+ */
+export type OnConnection = (stream: NetSocket, remote: string, reads: ReadHook | undefined) => void
+
+export function listenStream(endpoint: StreamEndpoint, onConnection: OnConnection): Promise<StreamListener> {
   return endpoint.transport === "tcp" ? listenTcp(endpoint, onConnection) : listenIpc(endpoint, onConnection)
 }
 
 /**
- * Reads a dialed stream into buffers the consumer chooses (Node's `onread`): a large frame is
- * read straight into its own buffer, with no 64 KiB chunk in between. Node offers this only for
- * sockets it dials, not for accepted ones, which keep 'data' events.
+ * Starts a connection attempt that reads through `reads`; the caller listens for 'connect',
+ * 'error' and 'close'.
  */
-export interface StreamReader {
-  /** The buffer the next read fills; called once per read, before it. */
-  nextBuffer(): Buffer
-  /** `bytes` octets were read into `buffer`; false stops reading until `stream.read(0)`. */
-  onRead(bytes: number, buffer: Buffer): boolean
-}
-
-/** Starts a connection attempt; the caller listens for 'connect', 'error' and 'close'. */
-export function dialStream(endpoint: StreamEndpoint, reader?: StreamReader): NetSocket {
-  const onread = reader && { buffer: () => reader.nextBuffer(), callback: (bytes: number, buffer: Uint8Array) => reader.onRead(bytes, buffer as Buffer) }
+export function dialStream(endpoint: StreamEndpoint, reads: ReadHook): NetSocket {
+  const onread = reads.options()
   const stream = endpoint.transport === "tcp"
-    ? netConnect({ host: endpoint.host, port: endpoint.port, noDelay: true, ...(onread ? { onread } : {}) })
-    : netConnect({ path: endpoint.path, ...(onread ? { onread } : {}) })
+    ? netConnect({ host: endpoint.host, port: endpoint.port, noDelay: true, onread })
+    : netConnect({ path: endpoint.path, onread })
   stream.unref()
   return stream
 }
 
-function serve(onConnection: (stream: NetSocket, remote: string) => void): Server {
-  const server = createServer({ noDelay: true, pauseOnConnect: false }, (stream) => {
+function serve(onConnection: OnConnection): Server {
+  // Paused, so that nothing is read before readAcceptedInPlace() takes the socket over.
+  const server = createServer({ noDelay: true, pauseOnConnect: true }, (accepted) => {
+    const remote = accepted.remoteAddress ? formatTcp(accepted.remoteAddress, accepted.remotePort ?? 0) : "ipc://"
+    const reads = new ReadHook()
+    const inPlace = readAcceptedInPlace(accepted, reads)
+    const stream = inPlace ?? accepted.resume()
     stream.unref()
-    const remote = stream.remoteAddress ? formatTcp(stream.remoteAddress, stream.remotePort ?? 0) : "ipc://"
-    onConnection(stream, remote)
+    onConnection(stream, remote, inPlace ? reads : undefined)
   })
   server.unref()
   return server
@@ -66,7 +66,7 @@ function startListening(server: Server, options: { host?: string; port?: number;
   })
 }
 
-async function listenTcp(endpoint: Extract<Endpoint, { transport: "tcp" }>, onConnection: (s: NetSocket, r: string) => void) {
+async function listenTcp(endpoint: Extract<Endpoint, { transport: "tcp" }>, onConnection: OnConnection) {
   const server = serve(onConnection)
   try {
     await startListening(server, { host: endpoint.host, port: endpoint.port })
@@ -78,7 +78,7 @@ async function listenTcp(endpoint: Extract<Endpoint, { transport: "tcp" }>, onCo
   return { endpoint: resolved, close: () => server.close() }
 }
 
-async function listenIpc(endpoint: Extract<Endpoint, { transport: "ipc" }>, onConnection: (s: NetSocket, r: string) => void) {
+async function listenIpc(endpoint: Extract<Endpoint, { transport: "ipc" }>, onConnection: OnConnection) {
   if (!endpoint.abstract && !existsSync(dirname(endpoint.path))) {
     throw zmqError("ENOENT", `bind ${endpoint.address} failed: directory ${dirname(endpoint.path)} does not exist`, { address: endpoint.address })
   }

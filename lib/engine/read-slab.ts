@@ -1,0 +1,37 @@
+// Where reads land when no frame is being read in place. Frames decoded from a read are views
+// into its buffer and may live on in the application for as long as it likes, so a buffer is
+// never reused; but a fresh 64 KiB buffer per read would let a stored 16-byte message pin 64 KiB.
+// Reads therefore fill one slab from front to back and a new slab starts only when little room
+// is left: kept messages pin about their own size, and small reads allocate rarely.
+
+const SLAB_SIZE = 64 * 1024
+/** A read gets at least this much room; less left in the slab starts a new one. */
+const MIN_READ_ROOM = 16 * 1024
+
+export class ReadSlab {
+  private slab = Buffer.allocUnsafe(SLAB_SIZE)
+  private used = 0
+  private lastRoom: Buffer | undefined
+
+  /** The free rest of the slab, for the next read. */
+  room(): Buffer {
+    if (this.slab.length - this.used < MIN_READ_ROOM) {
+      this.slab = Buffer.allocUnsafe(SLAB_SIZE)
+      this.used = 0
+    }
+    this.lastRoom = this.slab.subarray(this.used)
+    return this.lastRoom
+  }
+
+  /**
+   * `bytes` octets were read into `buffer`; returns them. Only a read into the last room()
+   * takes up slab space (the very first read of a stream may use a buffer from elsewhere).
+   */
+  filled(buffer: Buffer, bytes: number): Buffer {
+    if (buffer === this.lastRoom) {
+      this.used += bytes
+      this.lastRoom = undefined
+    }
+    return buffer.subarray(0, bytes)
+  }
+}
