@@ -213,7 +213,9 @@ async function throughput(spawn, row, count, endpoint) {
 /** req/rep: replier binds, requester connects, warm-up round trips, then timed round trips. */
 async function latency(spawn, row, count, endpoint) {
   const { size } = row
-  const warmup = Math.min(1000, Math.max(50, Math.round(count / 10)))
+  // A fresh Node process spends its first ~2000 round trips with V8 still compiling the hot path
+  // (latency spikes of 0.2-1 ms); 3000 untimed ones keep that out of the steady-state p99.
+  const warmup = Math.min(3000, Math.max(50, count))
   const rep = spawn({ role: "rep", endpoint, count: count + warmup, size }, "replier")
   const ready = await rep.next("ready")
   const req = spawn({ role: "req", endpoint: ready.endpoint, count, warmup, size }, "requester")
