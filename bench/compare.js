@@ -302,11 +302,13 @@ function availability(lib, row) {
 }
 
 /**
- * After an OK run far outside 0.5-2 s (e.g. a library much slower than zeromq), size the next
- * count so a run takes about 1.2 s. Full mode only; ordinary noise leaves the count alone.
+ * After an OK run outside 0.5-3 s (a library much faster or slower than zeromq, whose counts
+ * the rows are sized for), size the next count so a run takes about 1.2 s. Full mode only;
+ * ordinary noise leaves the count alone. A run that short would mostly time start-up and JIT
+ * warm-up, so the run that led to a new count is discarded and repeated at the new count.
  */
 function adapt(count, secs, row) {
-  if (opts.quick || !(secs > 0) || (secs >= 0.25 && secs <= 3)) return count
+  if (opts.quick || !(secs > 0) || (secs >= 0.5 && secs <= 3)) return count
   const floor = Math.max(100, Math.round(row.quick / 2))
   return Math.max(floor, Math.min(count * 8, Math.round((count * 1.2) / secs)))
 }
@@ -320,25 +322,32 @@ for (const [ri, row] of rows.entries()) {
     const a = availability(libs[name], row)
     per[name] = { ...a, runs: [], count: base, status: a.run ? "OK" : "SKIPPED" }
   }
-  for (let run = 0; run < opts.runs; run++) {
+  const wantsRun = (p) => p.run && p.status === "OK" && p.runs.length < opts.runs
+  // Rounds beyond opts.runs only repeat runs discarded by adapt() (at most two re-sizings).
+  for (let round = 0; round < opts.runs + 2 && LIBS.some((name) => wantsRun(per[name])); round++) {
     // alternate which library goes first, so neither always runs on a "cold" or "warm" machine
-    const order = run % 2 ? [...LIBS].reverse() : LIBS
+    const order = round % 2 ? [...LIBS].reverse() : LIBS
     for (const name of order) {
       const p = per[name]
-      if (!p.run || p.status !== "OK") continue
+      if (!wantsRun(p)) continue
       const r = await measure(row, libs[name].spec, p.count, { timeoutMs: opts.timeout * 1000 })
       p.runs.push(r)
       const what =
         r.status !== "OK"
           ? `${r.status}: ${r.error}`
           : `${cellValue(row, r)} (${r.count} msgs, ${r.secs.toFixed(2)} s)`
-      console.error(`[${ri + 1}/${rows.length}] ${row.id} ${name} run ${run + 1}/${opts.runs}: ${what}`)
+      console.error(`[${ri + 1}/${rows.length}] ${row.id} ${name} run ${p.runs.length}/${opts.runs}: ${what}`)
       if (r.status !== "OK") {
         p.status = r.status
         p.error = r.error
-      } else {
-        p.count = adapt(p.count, r.secs, row)
+        continue
       }
+      const count = adapt(p.count, r.secs, row)
+      if (count !== p.count && round < 2) {
+        p.runs.pop()
+        console.error(`[${ri + 1}/${rows.length}] ${row.id} ${name}: run discarded, next runs use ${count} msgs`)
+      }
+      p.count = count
     }
   }
   for (const name of LIBS) {
