@@ -51,6 +51,8 @@ export class Dialer implements EngineHost {
     this.cancelInprocWait?.()
     this.stream?.destroy()
     this.engine?.close(graceful)
+    // An inproc link ends here too, while the pipe is still ours: that reports the disconnect.
+    if (this.endpoint.transport === "inproc") this.pipe?.engine?.close()
     this.dropPipe()
   }
 

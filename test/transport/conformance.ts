@@ -104,8 +104,10 @@ export function declareTransportTests(t: Tap, transport: Transport): void {
     t.teardown(() => { push.close(); pull.close() })
     const endpoint = await marry(pull, push, transport)
     const gone = nextEvent(pull, "disconnect")
+    // Both sides report the end, the disconnecting one included (as zeromq.js does).
+    const left = nextEvent(push, "disconnect")
     push.disconnect(endpoint)
-    await gone
+    await Promise.all([gone, left])
     t.equal(push.peerCount, 0)
     t.throws(() => push.disconnect(endpoint), { code: "ENOENT" })
   })
