@@ -6,9 +6,9 @@ import t from "tap"
 import { spawn, spawnSync } from "node:child_process"
 import { readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { REPO_ROOT } from "./helpers/paths.js"
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url))
+const ROOT = REPO_ROOT
 const EXAMPLES = join(ROOT, "examples")
 const PER_EXAMPLE_MS = 20_000
 

@@ -1,11 +1,11 @@
 // Real mDNS through bonjour-service, inside a private network namespace (test/helpers/netns.ts).
 import t from "tap"
 import { spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { runsInNetns } from "../helpers/netns.js"
 import { advertise, browse } from "../../lib/discovery/index.js"
 import { bonjourStats } from "../../lib/discovery/bonjour-pool.js"
 import { FakeTarget, listen } from "./fixtures/fake-target.js"
+import { siblingModule } from "../helpers/paths.js"
 
 let seq = 0
 /** A fresh name per test, so announcements of one test never satisfy another's wait. */
@@ -150,7 +150,7 @@ if (runsInNetns(t)) {
   })
 
   t.test("a script that advertises, browses and stops exits by itself", async (t) => {
-    const fixture = fileURLToPath(new URL("./fixtures/exit-fixture.ts", import.meta.url))
+    const fixture = siblingModule(import.meta.url, "./fixtures/exit-fixture")
     const child = spawn(process.execPath, [...process.execArgv, fixture], { stdio: ["ignore", "pipe", "inherit"] })
     let out = ""
     child.stdout.on("data", (d: Buffer) => { out += d.toString() })

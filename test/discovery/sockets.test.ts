@@ -4,12 +4,12 @@
 // waitForPeers() or a bounded condition on received messages.
 import t, { type Test } from "tap"
 import { spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { NETNS_ENV, runsInNetns } from "../helpers/netns.js"
 import { events, nextEvent, until, type AnyEvent } from "../helpers/events.js"
 import { Push } from "../../lib/socket/push.js"
 import { Pull } from "../../lib/socket/pull.js"
 import type { SocketBase } from "../../lib/socket/socket-base.js"
+import { siblingModule } from "../helpers/paths.js"
 
 const WAIT = 8000 // any discovery or delivery wait; loopback mDNS answers in milliseconds
 const TEST = { timeout: 30_000 }
@@ -367,11 +367,11 @@ t.test("real sockets over real mDNS", async (t) => {
   })
 
   t.test("a script using advertise + mdns:// exits by itself after close()", { timeout: 45_000 }, async (t) => {
-    const fixture = fileURLToPath(new URL("./fixtures/socket-exit.ts", import.meta.url))
+    const fixture = siblingModule(import.meta.url, "./fixtures/socket-exit")
     const child = spawn(process.execPath, [...process.execArgv, fixture], { stdio: ["ignore", "pipe", "inherit"] })
     let out = ""
     child.stdout.on("data", (d: Buffer) => { out += d.toString() })
-    // Our own child, by handle. Generous: loading the TypeScript sources alone can take ~10 s here.
+    // Our own child, by handle. Generous: run as TypeScript, loading the sources can take ~10 s.
     const timer = setTimeout(() => child.kill(), 30_000)
     t.teardown(() => clearTimeout(timer))
     const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>

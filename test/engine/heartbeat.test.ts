@@ -2,7 +2,6 @@
 // timeout, live peers (brokerless or libzmq) stay connected, PING carries our TTL and a peer's
 // TTL is honoured. Waits count PING/PONG frames seen on the wire; nothing sleeps blindly.
 import { spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import t from "tap"
 import * as zmq from "zeromq"
 import { Pull } from "../../lib/socket/pull.js"
@@ -10,6 +9,7 @@ import { Push } from "../../lib/socket/push.js"
 import { uniqAddress } from "../helpers/address.js"
 import { nextEvent, within } from "../helpers/events.js"
 import { RawPeer, rawCommand, SniffingRelay } from "../helpers/raw-peer.js"
+import { sourceFile } from "../helpers/paths.js"
 
 function hex(s: string): Buffer {
   return Buffer.from(s.replace(/\s+/g, ""), "hex")
@@ -136,7 +136,7 @@ t.test("a SIGSTOPped libzmq peer process is detected by heartbeats", { skip: pro
   t.teardown(() => pull.close())
   await pull.bind(uniqAddress("tcp"))
   const handshake = nextEvent(pull, "handshake", 10000)
-  const fixture = fileURLToPath(new URL("./fixtures/libzmq-push.mjs", import.meta.url))
+  const fixture = sourceFile("test", "engine", "fixtures", "libzmq-push.mjs")
   const child = spawn(process.execPath, [fixture, pull.lastEndpoint!], { stdio: ["pipe", "pipe", "inherit"] })
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
   t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL") })

@@ -4,7 +4,6 @@ import { createHook } from "node:async_hooks"
 import { spawn } from "node:child_process"
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
 import t from "tap"
 import type { TestCase } from "../helpers/tap.js"
 import { Pull } from "../../lib/socket/pull.js"
@@ -13,6 +12,7 @@ import { uniqAddress, type Transport } from "../helpers/address.js"
 import { nextEvent, until, within } from "../helpers/events.js"
 import { connectTo } from "../helpers/marry.js"
 import { RawPeer } from "../helpers/raw-peer.js"
+import { REPO_ROOT, siblingModule } from "../helpers/paths.js"
 
 type Test = TestCase
 
@@ -143,13 +143,15 @@ t.test("closing a socket releases its connections even when a peer never closes 
 })
 
 /**
- * Transpiles lib/ and the fixture to plain JS (no type check) under node_modules/.cache, so the
- * children start in milliseconds instead of paying for a TypeScript loader, and bare imports
- * (msgpackr...) still resolve from the project's node_modules.
+ * The fixture as plain JS, so the children start in milliseconds instead of paying for a
+ * TypeScript loader. Compiled tests (test/run.js) have it compiled beside them; run as
+ * TypeScript, lib/ and the fixture are transpiled (no type check) under node_modules/.cache,
+ * where bare imports (msgpackr...) still resolve from the project's node_modules.
  */
 async function buildFixture(t: Test): Promise<string> {
+  if (!import.meta.url.endsWith(".ts")) return siblingModule(import.meta.url, "./fixtures/exit-by-itself")
   const ts = (await import("typescript")).default
-  const root = fileURLToPath(new URL("../../", import.meta.url))
+  const root = REPO_ROOT
   const out = join(root, "node_modules", ".cache", `brokerless-leaks-${process.pid}`)
   t.teardown(() => rmSync(out, { recursive: true, force: true }))
   const sources = [

@@ -10,14 +10,14 @@ import * as fs from "node:fs"
 import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { Pull } from "../../lib/socket/pull.js"
 import { Push } from "../../lib/socket/push.js"
 import { Request } from "../../lib/socket/request.js"
 import { until, within } from "../helpers/events.js"
+import { childExecArgv, siblingModule } from "../helpers/paths.js"
 
-const FIXTURE = fileURLToPath(new URL("./fixtures/reliable-peer.ts", import.meta.url))
-const execArgv = process.execArgv.filter((arg) => arg.includes("@tapjs/typescript"))
+const FIXTURE = siblingModule(import.meta.url, "./fixtures/reliable-peer")
+const execArgv = childExecArgv()
 
 interface Peer {
   child: ChildProcess

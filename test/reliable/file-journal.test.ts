@@ -3,12 +3,12 @@ import { fork, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { isDeepStrictEqual } from "node:util"
 import { type JournalCorruption, openFileJournal } from "../../lib/reliable/file-journal.js"
 import type { JournalRecord } from "../../lib/reliable/journal.js"
 import { payloadFor } from "./fixtures/payload.js"
 import { journalContract } from "./journal.contract.js"
+import { childExecArgv, siblingModule } from "../helpers/paths.js"
 
 const HEADER = 36
 const recordSize = (frames: Buffer[]): number => 8 + 13 + frames.reduce((n, f) => n + 4 + f.length, 0)
@@ -101,9 +101,8 @@ t.test("a journal open elsewhere is refused with ELOCKED; stale locks are taken 
 
 t.test("SIGKILL mid-stream: every record acknowledged to the parent is recovered intact", { timeout: 60_000 }, async (t) => {
   const path = tempPath(t)
-  const fixture = fileURLToPath(new URL("./fixtures/journal-writer.ts", import.meta.url))
-  const execArgv = process.execArgv.filter((arg) => arg.includes("@tapjs/typescript"))
-  const child = fork(fixture, [path], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] })
+  const fixture = siblingModule(import.meta.url, "./fixtures/journal-writer")
+  const child = fork(fixture, [path], { execArgv: childExecArgv(), stdio: ["ignore", "inherit", "inherit", "ipc"] })
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, "SIGKILL")
   })
