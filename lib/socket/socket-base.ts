@@ -16,6 +16,7 @@ import type { AdvertiseOptions, DiscoveryConfig } from "../discovery/index.js"
 import type { ConnectionOwner } from "./connection-owner.js"
 import { SocketEndpoints } from "./endpoints.js"
 import { defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
+import { Linger } from "./linger.js"
 import { Parked } from "./parked.js"
 import { waitForPeers } from "./peer-wait.js"
 import { SocketDiscovery } from "./socket-discovery.js"
@@ -57,14 +58,14 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   private readonly parkedReceive = new Parked<unknown>(() => this.updateKeepAlive())
   private readonly keepAlive = new KeepAlive()
   private isClosed = false
-  private lingering = false
-  private lingerTimer: NodeJS.Timeout | undefined
+  private readonly lingering: Linger
   private discoveryGlue: SocketDiscovery | undefined
   private peerWaiters = 0
   /** Set by a socket type's constructor to plug an extension in (see SocketExtension). */
   protected extension: SocketExtension | undefined
 
   protected constructor(readonly type: SocketType, options: object = {}) {
+    this.lingering = new Linger({ type, pipes: this.pipes, terminate: () => this.terminate() })
     this.options = defaultOptions(type)
     for (const [name, value] of Object.entries(options)) {
       if (!hasOption(type, name)) throw new TypeError(`Unknown option ${name} for a ${type} socket`)
@@ -286,7 +287,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   }
 
   onPipeDrained(_pipe: Pipe): void {
-    if (this.lingering && !this.hasQueuedOutbound()) this.terminate()
+    this.lingering.check()
   }
 
   onPipeCommand(pipe: Pipe, name: string, data: Buffer): void {
@@ -336,7 +337,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   }
 
   attachPipe(pipe: Pipe): boolean {
-    if (this.isClosed && !this.lingering) return false
+    if (this.isClosed && !this.lingering.active) return false
     if (!this.xattach(pipe)) return false
     this.pipes.add(pipe)
     this.extension?.attached?.(pipe)
@@ -362,7 +363,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     if (!this.pipes.delete(pipe)) return
     this.xdetach(pipe)
     this.extension?.detached?.(pipe)
-    if (this.lingering && !this.hasQueuedOutbound()) this.terminate()
+    this.lingering.check()
   }
 
   emit(event: SocketEvent): void {
@@ -379,25 +380,9 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     this.parkedSend.reject(cancelled)
     this.parkedReceive.reject(cancelled)
     this.closing()
-    const linger = this.options.linger as number
-    if (linger === 0 || !this.hasQueuedOutbound()) return this.terminate()
-    this.lingering = true
+    if (!this.lingering.start(this.options.linger as number)) return this.terminate()
     this.endpoints.stopAccepting()
-    if (linger > 0) this.lingerTimer = setTimeout(() => this.terminate(), linger)
-    // linger -1 (the libzmq default) can hold the process forever when no peer ever comes;
-    // say so once instead of hanging silently (zeromq.js prints a similar warning).
-    else this.lingerTimer = setTimeout(() => this.warnLingering(), LINGER_WARNING_MS).unref()
     this.updateKeepAlive()
-  }
-
-  private warnLingering(): void {
-    let queued = 0
-    for (const pipe of this.pipes) queued += pipe.outbound.length
-    process.emitWarning(
-      `a closed ${this.type} socket is still waiting to deliver ${queued} queued message(s) (linger -1); ` +
-        "set the linger option to bound the wait",
-      { code: "BROKERLESS_LINGER" },
-    )
   }
 
   /** Extensions stop here (discovery withdraws; subclasses extend for their own state). */
@@ -406,14 +391,8 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     this.extension?.closing?.()
   }
 
-  private hasQueuedOutbound(): boolean {
-    for (const pipe of this.pipes) if (pipe.outbound.length > 0) return true
-    return false
-  }
-
   private terminate(): void {
-    clearTimeout(this.lingerTimer)
-    this.lingering = false
+    this.lingering.stop()
     // What a live connection can take right now still leaves, even with linger 0: libzmq's I/O
     // thread would already have written it, and "send(); close()" must not lose the reply.
     for (const pipe of this.pipes) pipe.engine?.flush()
@@ -427,7 +406,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   /** Holds the process open only while something is pending (a parked call, lingering). */
   private updateKeepAlive(): void {
-    const needed = this.parkedSend.waiting || this.parkedReceive.waiting || this.lingering || this.peerWaiters > 0
+    const needed = this.parkedSend.waiting || this.parkedReceive.waiting || this.lingering.active || this.peerWaiters > 0
     this.keepAlive.update(needed, this.isClosed)
   }
 
@@ -437,9 +416,6 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 }
 
 const NOTHING = Symbol("nothing")
-
-/** How long a linger -1 close waits before warning that it may never finish. */
-const LINGER_WARNING_MS = 5000
 
 installOptionAccessors(
   SocketBase.prototype,
