@@ -6,10 +6,16 @@ import { parseEndpoint } from "../transport/endpoint.js"
 import type { ConnectionOwner } from "./connection-owner.js"
 import { Dialer } from "./dialer.js"
 import { Listener } from "./listener.js"
+import { checkUdpUse, UdpBinding, UdpConnection } from "./udp-link.js"
+
+/** A bind: a listener (tcp, ipc, inproc) or a bound udp port (Dish). */
+type Binding = Listener | UdpBinding
+/** A connect: a dialer (tcp, ipc, inproc) or a udp destination (Radio). */
+type Connection = Dialer | UdpConnection
 
 export class SocketEndpoints {
-  private readonly listeners: Listener[] = []
-  private readonly dialers = new Map<string, Dialer[]>()
+  private readonly listeners: Binding[] = []
+  private readonly dialers = new Map<string, Connection[]>()
   /** Dialers discovery started, by endpoint: its connect/disconnect never touch the user's. */
   private readonly found = new Map<string, Dialer>()
   private bindBusy = false
@@ -21,13 +27,14 @@ export class SocketEndpoints {
   async bind(address: string): Promise<string> {
     if (this.bindBusy) throw zmqError("EBUSY", "Socket is busy with a bind or unbind")
     const endpoint = parseEndpoint(address, true)
-    if (endpoint.transport === "mdns" || endpoint.transport === "udp") {
+    if (endpoint.transport === "mdns") {
       throw zmqError("ENOCOMPATPROTO", `${endpoint.transport}:// is not available for a ${this.owner.type} socket`)
     }
+    if (endpoint.transport === "udp") checkUdpUse(this.owner, endpoint, true)
     this.bindBusy = true
-    let listener: Listener
+    let listener: Binding
     try {
-      listener = await Listener.open(this.owner, endpoint)
+      listener = endpoint.transport === "udp" ? await UdpBinding.open(this.owner, endpoint) : await Listener.open(this.owner, endpoint)
     } catch (error) {
       this.owner.emit({ type: "bind:error", address, error: error as ZmqError })
       throw error
@@ -52,8 +59,12 @@ export class SocketEndpoints {
 
   connect(address: string, routingId: Buffer | undefined): void {
     const endpoint = parseEndpoint(address, false)
-    if (endpoint.transport === "mdns" || endpoint.transport === "udp") {
+    if (endpoint.transport === "mdns") {
       throw zmqError("ENOCOMPATPROTO", `${endpoint.transport}:// is not available for a ${this.owner.type} socket`)
+    }
+    if (endpoint.transport === "udp") {
+      checkUdpUse(this.owner, endpoint, false)
+      return this.add(address, new UdpConnection(this.owner, endpoint))
     }
     this.add(address, new Dialer(this.owner, endpoint, routingId))
   }
@@ -109,7 +120,7 @@ export class SocketEndpoints {
     for (const listener of this.listeners.splice(0)) listener.close(true)
   }
 
-  private add(address: string, dialer: Dialer): void {
+  private add(address: string, dialer: Connection): void {
     const list = this.dialers.get(address) ?? []
     list.push(dialer)
     this.dialers.set(address, list)

@@ -1,0 +1,99 @@
+// The socket side of udp:// (Radio connects, Dish binds): one pipe per endpoint, connected at
+// once (there is no handshake), carried by a UdpSender or UdpReceiver engine.
+import { zmqError } from "../errors.js"
+import { UdpReceiver, UdpSender, type UdpEndpoint } from "../transport/udp.js"
+import type { Pipe } from "../pipe/pipe.js"
+import type { ConnectionOwner } from "./connection-owner.js"
+
+/** libzmq's ZMQ_MULTICAST_HOPS default: multicast stays on the local network. */
+const MULTICAST_HOPS = 1
+
+/** Which socket type may use udp:// in which direction (libzmq: RADIO connects, DISH binds). */
+export function checkUdpUse(owner: ConnectionOwner, endpoint: UdpEndpoint, bind: boolean): void {
+  const allowed = bind ? "DISH" : "RADIO"
+  if (owner.type !== allowed) {
+    throw zmqError("ENOCOMPATPROTO", `udp:// ${bind ? "bind" : "connect"} is for a ${allowed} socket, not ${owner.type}`, { address: endpoint.address })
+  }
+}
+
+function openPipe(owner: ConnectionOwner, address: string): Pipe | undefined {
+  const pipe = owner.createPipe(address)
+  if (!owner.attachPipe(pipe)) {
+    pipe.terminate()
+    return undefined
+  }
+  return pipe
+}
+
+/** A udp pipe is connected as soon as it exists; its "peer" is whoever sends or listens. */
+function connectPipe(owner: ConnectionOwner, pipe: Pipe, engine: UdpSender | UdpReceiver, peerType: string, address: string): void {
+  pipe.attach(engine, { socketType: peerType, identity: undefined, metadata: new Map(), minor: 1, address })
+  owner.pipeConnected(pipe)
+}
+
+/** A Radio's udp:// connect: every message goes out as a datagram, whatever its group. */
+export class UdpConnection {
+  private pipe: Pipe | undefined
+
+  constructor(private readonly owner: ConnectionOwner, private readonly endpoint: UdpEndpoint) {}
+
+  get address(): string {
+    return this.endpoint.address
+  }
+
+  start(): void {
+    const pipe = openPipe(this.owner, this.endpoint.address)
+    if (!pipe) return
+    this.pipe = pipe
+    connectPipe(this.owner, pipe, new UdpSender(pipe, this.endpoint, MULTICAST_HOPS), "DISH", this.endpoint.address)
+    this.owner.emit({ type: "connect", address: this.endpoint.address })
+  }
+
+  stop(): void {
+    const pipe = this.pipe
+    this.pipe = undefined
+    if (!pipe) return
+    pipe.engine?.flush()
+    this.owner.pipeDisconnected(pipe)
+    this.owner.detachPipe(pipe)
+    pipe.terminate()
+  }
+}
+
+/** A Dish's udp:// bind: datagrams on the port (and multicast group) become messages. */
+export class UdpBinding {
+  private constructor(
+    private readonly owner: ConnectionOwner,
+    readonly requested: UdpEndpoint,
+    readonly endpoint: string,
+    private readonly pipe: Pipe,
+  ) {}
+
+  static async open(owner: ConnectionOwner, endpoint: UdpEndpoint): Promise<UdpBinding> {
+    const pipe = openPipe(owner, endpoint.address)
+    if (!pipe) throw zmqError("EINVAL", `Socket refused the udp endpoint ${endpoint.address}`)
+    let receiver: UdpReceiver
+    try {
+      receiver = await UdpReceiver.open(pipe, endpoint)
+    } catch (error) {
+      owner.detachPipe(pipe)
+      pipe.terminate()
+      throw error
+    }
+    // Port 0 or * asked the OS for one: lastEndpoint says which.
+    const resolved = endpoint.port === 0 ? endpoint.address.replace(/:(0|\*)$/, `:${receiver.port}`) : endpoint.address
+    connectPipe(owner, pipe, receiver, "RADIO", resolved)
+    return new UdpBinding(owner, endpoint, resolved, pipe)
+  }
+
+  /** Nothing to stop: a bound udp port has no connections to accept. */
+  stopAccepting(): void {}
+
+  close(): void {
+    if (this.pipe.terminated) return
+    this.owner.pipeDisconnected(this.pipe)
+    this.owner.detachPipe(this.pipe)
+    this.pipe.terminate()
+    this.owner.emit({ type: "close", address: this.endpoint })
+  }
+}
