@@ -12,7 +12,7 @@ import { SocketBase } from "./socket-base.js"
 /** What receive() gives: the body, and the group it was sent to. */
 export type DishMessage<Value = Buffer> = [Value, { group: Buffer }]
 
-export interface Dish extends Required<SocketOptions> {}
+export interface Dish<Value = Buffer> extends Required<SocketOptions> {}
 
 export class Dish<Value = Buffer> extends SocketBase implements AsyncIterable<DishMessage<Value>> {
   private readonly fq = new FairQueue()

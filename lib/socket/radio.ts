@@ -17,7 +17,7 @@ export interface RadioSendOptions {
   group: Buffer | string
 }
 
-export interface Radio extends Required<SocketOptions> {}
+export interface Radio<SendValue = MessageInput> extends Required<SocketOptions> {}
 
 export class Radio<SendValue = MessageInput> extends SocketBase {
   private readonly dist = new Distributor()

@@ -1,5 +1,6 @@
 // The socket side of udp:// (Radio connects, Dish binds): one pipe per endpoint, connected at
 // once (there is no handshake), carried by a UdpSender or UdpReceiver engine.
+import { isIP } from "node:net"
 import { zmqError } from "../errors.js"
 import { UdpReceiver, UdpSender, type UdpEndpoint } from "../transport/udp.js"
 import type { Pipe } from "../pipe/pipe.js"
@@ -13,6 +14,10 @@ export function checkUdpUse(owner: ConnectionOwner, endpoint: UdpEndpoint, bind:
   const allowed = bind ? "DISH" : "RADIO"
   if (owner.type !== allowed) {
     throw zmqError("ENOCOMPATPROTO", `udp:// ${bind ? "bind" : "connect"} is for a ${allowed} socket, not ${owner.type}`, { address: endpoint.address })
+  }
+  // Node selects multicast interfaces by address only (libzmq also takes names like eth0).
+  if (endpoint.iface !== undefined && isIP(endpoint.iface) === 0) {
+    throw zmqError("EINVAL", `udp interface ${JSON.stringify(endpoint.iface)} must be the interface's IP address`, { address: endpoint.address })
   }
 }
 

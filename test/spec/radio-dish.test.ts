@@ -12,6 +12,7 @@ import type { GroupMembers } from "../../lib/pattern/groups.js"
 import { TRANSPORTS, uniqAddress, type Transport } from "../helpers/address.js"
 import { nextEvent, until, within } from "../helpers/events.js"
 import { connectTo, marry } from "../helpers/marry.js"
+import { RawPeer, rawCommand, rawFrame } from "../helpers/raw-peer.js"
 import type { TestCase } from "../helpers/tap.js"
 
 /** Dishes of a brokerless Radio that joined `group` (observable state: no sleeps). */
@@ -125,6 +126,7 @@ t.test("argument errors", async (t) => {
   await t.rejects(radio.send(["a", "b"], { group: "g" }), { code: "EINVAL" }, "multipart")
   await t.rejects(radio.bind("udp://127.0.0.1:0"), { code: "ENOCOMPATPROTO" }, "a Radio does not bind udp")
   t.throws(() => dish.connect("udp://127.0.0.1:5555"), { code: "ENOCOMPATPROTO" }, "a Dish does not connect udp")
+  await t.rejects(dish.bind("udp://eth0;239.1.2.3:5555"), { code: "EINVAL" }, "interfaces are given by address")
   const push = new Push({ linger: 0 })
   t.teardown(() => push.close())
   t.throws(() => push.connect("udp://127.0.0.1:5555"), { code: "ENOCOMPATPROTO" }, "only Radio and Dish use udp")
@@ -201,4 +203,39 @@ t.test("udp: binding a taken port is EADDRINUSE; unbind frees it", async (t) => 
   await first.unbind(first.lastEndpoint!)
   await second.bind(first.lastEndpoint!)
   t.same(second.boundEndpoints(), [first.lastEndpoint])
+})
+
+t.test("a malformed Radio peer (messages of 1 or 3 frames) hurts no one", async (t) => {
+  const radio = new Radio({ linger: 0 })
+  const dish = new Dish({ linger: 0 })
+  t.teardown(() => { radio.close(); dish.close() })
+  await dish.bind(uniqAddress("tcp"))
+  dish.join("g")
+  await connectTo(dish, radio, dish.lastEndpoint!)
+  await until(() => joinedCount(radio, "g") === 1, 3000, "JOIN")
+  const peer = await RawPeer.connect(dish.lastEndpoint!)
+  t.teardown(() => peer.destroy())
+  await peer.handshake("RADIO")
+  const MORE = 1
+  peer.send(Buffer.concat([
+    rawFrame("g"), // a body without its group frame
+    rawFrame("g", MORE), rawFrame("x", MORE), rawFrame("three frames"),
+  ]))
+  peer.send(Buffer.concat([rawFrame("g", MORE), rawFrame("from the raw peer")]))
+  await radio.send("from the good radio", { group: "g" })
+  const got = [text(await received(dish)), text(await received(dish))].sort()
+  t.same(got, ["g:from the good radio", "g:from the raw peer"], "only well-formed messages arrive")
+})
+
+t.test("a JOIN with a group over 255 octets is ignored by a Radio", async (t) => {
+  const radio = new Radio({ linger: 0 })
+  t.teardown(() => radio.close())
+  await radio.bind(uniqAddress("tcp"))
+  const peer = await RawPeer.connect(radio.lastEndpoint!)
+  t.teardown(() => peer.destroy())
+  await peer.handshake("DISH")
+  peer.send(Buffer.concat([rawCommand("JOIN", Buffer.alloc(300, 0x61)), rawCommand("JOIN", "ok")]))
+  await until(() => joinedCount(radio, "ok") === 1, 3000, "the valid JOIN")
+  t.equal(joinedCount(radio, "a".repeat(300)), 0, "the oversize one was not taken")
+  t.equal(peer.isClosed, false, "the peer is still connected")
 })
