@@ -34,12 +34,15 @@ export type AnyErrorCode = ErrorCode | ProtocolErrorCode
 export class ZmqError extends Error {
   readonly code: AnyErrorCode
   readonly address?: string
+  /** Authentication failures: the ZAP status code (300, 400, 500), as zeromq.js's AuthError. */
+  readonly status?: number
 
-  constructor(code: AnyErrorCode, message: string, options?: { address?: string; cause?: unknown }) {
+  constructor(code: AnyErrorCode, message: string, options?: { address?: string; cause?: unknown; status?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = "ZmqError"
     this.code = code
     if (options?.address !== undefined) this.address = options.address
+    if (options?.status !== undefined) this.status = options.status
   }
 }
 
@@ -47,7 +50,7 @@ export class ZmqError extends Error {
 export function zmqError(
   code: AnyErrorCode,
   message: string,
-  options?: { address?: string; cause?: unknown },
+  options?: { address?: string; cause?: unknown; status?: number },
 ): ZmqError {
   const error = new ZmqError(code, message, options)
   Error.captureStackTrace(error, zmqError)

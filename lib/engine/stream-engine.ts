@@ -9,12 +9,14 @@ import { scheduleFlush } from "../util/flush-scheduler.js"
 import { COMMAND, GREETING_SIZE } from "../zmtp/constants.js"
 import {
   encodeCommand, encodeError, encodePing, encodePong, encodeSubscription, parseCommand, parseErrorReason,
-  parsePing,
+  parseLibzmqError, parsePing,
 } from "../zmtp/command.js"
 import { FrameDecoder, type DecoderSink } from "../zmtp/decoder.js"
 import { encodeMessages } from "../zmtp/encoder.js"
 import { checkGreetingPrefix, effectiveMinor, encodeGreeting, parseGreeting } from "../zmtp/greeting.js"
-import { checkPeerReady, encodeLocalReady, type LocalIdentity } from "./handshake.js"
+import { createMechanism, type SecurityConfig } from "../security/index.js"
+import type { HandshakeStep, Mechanism } from "../security/mechanism.js"
+import type { LocalIdentity, PeerReady } from "./handshake.js"
 import { Heartbeat, type HeartbeatHost } from "./heartbeat.js"
 import type { ReadHook, StreamReader } from "../transport/read-hook.js"
 import { ReadSlab } from "./read-slab.js"
@@ -30,9 +32,11 @@ export interface EngineOptions {
   receivesSubscriptions: boolean
   /** Remote address, for events. */
   address: string
+  /** NULL, or PLAIN as client or server (lib/security). */
+  security: SecurityConfig
 }
 
-export type CloseKind = "protocol" | "timeout" | "closed" | "local"
+export type CloseKind = "protocol" | "auth" | "timeout" | "closed" | "local"
 
 export interface EngineClose {
   kind: CloseKind
@@ -53,6 +57,7 @@ export interface EngineHost {
 export function handshakeFailure(close: EngineClose, address: string): SocketEvent | undefined {
   if (close.handshaken || close.kind === "local") return undefined
   if (close.kind === "protocol") return { type: "handshake:error:protocol", address, ...(close.error ? { error: close.error } : {}) }
+  if (close.kind === "auth") return { type: "handshake:error:auth", address, ...(close.error ? { error: close.error } : {}) }
   // Timeouts, and peers that hang up mid-handshake (libzmq does that on a socket-type mismatch).
   const error = close.error ?? zmqError("ECONNRESET", "peer closed the connection during the handshake", { address })
   return { type: "handshake:error:other", address, error }
@@ -91,6 +96,9 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
   private commands: Buffer[] = []
   private handshakeTimer: NodeJS.Timeout | undefined
   private readonly heartbeat: Heartbeat
+  private readonly mechanism: Mechanism
+  /** A handshake step is being decided elsewhere (ZAP): no command may be taken meanwhile. */
+  private stepPending = false
   /** The stream reads through nextBuffer()/onRead() instead of 'data'. */
   private readonly ownsReads: boolean
   private readonly slab = new ReadSlab()
@@ -119,8 +127,10 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
     if (options.handshakeInterval > 0) {
       this.handshakeTimer = setTimeout(() => this.onHandshakeTimeout(), options.handshakeInterval).unref()
     }
-    // NULL mechanism: READY needs nothing from the peer, so greeting and READY leave together.
-    stream.write(Buffer.concat([encodeGreeting(), encodeLocalReady(options.local)]))
+    // Our first commands (NULL: READY; PLAIN client: HELLO) need nothing from the peer, so
+    // they leave together with the greeting.
+    this.mechanism = createMechanism(options)
+    stream.write(Buffer.concat([encodeGreeting(this.mechanism.name, this.mechanism.asServer), ...this.mechanism.start()]))
   }
 
   get address(): string {
@@ -176,8 +186,9 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
     if (error) return void this.fail(error, "protocol")
     if (this.greetingHave < GREETING_SIZE) return undefined
     const greeting = parseGreeting(this.greeting)
-    if (greeting.mechanism !== "NULL") {
-      return void this.fail(zmqError("ERR_ZMTP_MECHANISM_MISMATCH", `peer uses mechanism ${greeting.mechanism}, we use NULL`), "protocol")
+    if (greeting.mechanism !== this.mechanism.name) {
+      const error = zmqError("ERR_ZMTP_MECHANISM_MISMATCH", `peer uses mechanism ${greeting.mechanism}, we use ${this.mechanism.name}`)
+      return void this.fail(error, "protocol")
     }
     this.peerMinor = effectiveMinor(greeting)
     this.state = State.Handshake
@@ -194,7 +205,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
 
   onCommand(body: Buffer): void {
     const command = parseCommand(body)
-    if (this.state === State.Handshake) return this.handshakeCommand(command)
+    if (this.state === State.Handshake) return this.handshakeCommand(command ?? parseLibzmqError(body))
     if (this.state !== State.Ready || command === undefined) return // malformed: dropped, as libzmq
     switch (command.name) {
       case COMMAND.PING: return this.onPing(command.data)
@@ -212,15 +223,37 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
   }
 
   private handshakeCommand(command: ReturnType<typeof parseCommand>): void {
-    if (command?.name === COMMAND.ERROR) {
-      return this.fail(zmqError("ERR_ZMTP_PEER_ERROR", `peer refused the handshake: ${parseErrorReason(command.data)}`), "protocol")
+    if (command === undefined || this.stepPending) {
+      const what = command === undefined ? "a malformed command" : `${command.name} while the handshake waits`
+      return this.fail(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", `peer sent ${what}`), "protocol")
     }
-    if (command?.name !== COMMAND.READY) {
-      return this.fail(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", `expected READY, got ${command?.name ?? "a malformed command"}`), "protocol")
+    this.applyStep(this.mechanism.onCommand(command))
+  }
+
+  private applyStep(step: HandshakeStep): void {
+    switch (step.kind) {
+      case "continue":
+        return this.writeHandshake(step.send)
+      case "pending":
+        this.stepPending = true
+        void step.step.then((next) => {
+          this.stepPending = false
+          if (this.state === State.Handshake) this.applyStep(next)
+        })
+        return
+      case "fail":
+        return this.fail(step.error, step.auth ? "auth" : "protocol", step.reason)
+      case "ready":
+        this.writeHandshake(step.send)
+        return this.becomeReady(step.peer)
     }
-    const ready = checkPeerReady(this.options.local.socketType, command.data)
-    // RFC 37: tell an incompatible peer why with ERROR (libzmq just hangs up; both interoperate).
-    if (ready instanceof Error) return this.fail(ready, "protocol", ready.code === "ERR_ZMTP_INCOMPATIBLE_SOCKET_TYPE")
+  }
+
+  private writeHandshake(frames: Buffer[]): void {
+    if (frames.length > 0) this.stream.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames))
+  }
+
+  private becomeReady(ready: PeerReady): void {
     clearTimeout(this.handshakeTimer)
     this.state = State.Ready
     this.heartbeat.start()
@@ -360,12 +393,12 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
     this.fail(zmqError("ETIMEDOUT", `no handshake within ${this.options.handshakeInterval} ms`), "timeout")
   }
 
-  /** Ends the connection because of a fault; optionally tells the peer why with ERROR first. */
-  private fail(error: ZmqError, kind: CloseKind, explain = false): void {
+  /** Ends the connection because of a fault; with a `reason`, tells the peer why with ERROR first. */
+  private fail(error: ZmqError, kind: CloseKind, reason?: string): void {
     if (this.state === State.Closed) return
     const handshaken = this.state === State.Ready
-    if (explain) {
-      this.endGracefully(encodeError(error.message.slice(0, 255)))
+    if (reason !== undefined) {
+      this.endGracefully(encodeError(reason.slice(0, 255)))
     } else {
       this.stream.destroy()
     }

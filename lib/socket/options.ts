@@ -5,7 +5,7 @@ import { zmqError } from "../errors.js"
 import type { DiscoveryConfig } from "../discovery/index.js"
 import type { SocketType } from "../zmtp/compat.js"
 
-type Kind = "int" | "bool" | "routingId" | "string" | "codec" | "reliable" | "object" | "verbosity" | "unsupported"
+type Kind = "int" | "bool" | "routingId" | "string" | "credential" | "codec" | "reliable" | "object" | "verbosity" | "unsupported"
 
 interface OptionSpec {
   readonly kind: Kind
@@ -48,14 +48,14 @@ export const OPTION_TABLE = {
   codec: { kind: "codec", default: null },
   discovery: { kind: "object", default: null },
   reliable: { kind: "reliable", default: false, only: ["PUSH", "DEALER", "PUB", "PULL", "ROUTER", "SUB"] },
-  plainServer: { kind: "unsupported", default: false },
-  plainUsername: { kind: "unsupported", default: null },
-  plainPassword: { kind: "unsupported", default: null },
+  plainServer: { kind: "bool", default: false },
+  plainUsername: { kind: "credential", default: null },
+  plainPassword: { kind: "credential", default: null },
   curveServer: { kind: "unsupported", default: false },
   curvePublicKey: { kind: "unsupported", default: null },
   curveSecretKey: { kind: "unsupported", default: null },
   curveServerKey: { kind: "unsupported", default: null },
-  zapDomain: { kind: "unsupported", default: null },
+  zapDomain: { kind: "string", default: null },
 } as const satisfies Record<string, OptionSpec>
 
 export type OptionName = keyof typeof OPTION_TABLE
@@ -79,6 +79,14 @@ export interface SocketOptions {
   codec?: "msgpack" | null
   /** Extension: how mdns:// names are resolved and advertised (mDNS, static seeds, DNS SRV). */
   discovery?: DiscoveryConfig | null
+  /** PLAIN (RFC 24) server: clients must present credentials, checked by the ZAP handler. */
+  plainServer?: boolean
+  /** PLAIN client: the username sent to the server (setting it selects PLAIN). */
+  plainUsername?: string | null
+  /** PLAIN client: the password sent to the server. */
+  plainPassword?: string | null
+  /** The domain given to the ZAP handler with each request. */
+  zapDomain?: string | null
 }
 
 export type OptionValues = Record<string, unknown>
@@ -115,6 +123,11 @@ export function validateOption(name: OptionName, value: unknown): unknown {
         throw new TypeError(`Option ${name} must be a string or Buffer`)
       }
       return value
+    case "credential":
+      // RFC 24: one octet of length each.
+      if (value !== null && typeof value !== "string") throw new TypeError(`Option ${name} must be a string`)
+      if (value !== null && Buffer.byteLength(value as string) > 255) throw zmqError("EINVAL", `Option ${name} is longer than 255 octets`)
+      return value
     case "routingId":
       return validateRoutingId(value)
     case "codec":
@@ -137,7 +150,7 @@ export function validateOption(name: OptionName, value: unknown): unknown {
       return value
     case "unsupported":
       if (value === spec.default) return value
-      throw zmqError("ENOTSUP", `Option ${name}: security mechanisms are not supported yet; brokerless only speaks NULL`)
+      throw zmqError("ENOTSUP", `Option ${name}: CURVE is not supported yet; brokerless speaks NULL and PLAIN`)
   }
 }
 

@@ -16,6 +16,7 @@ import type { AdvertiseOptions, DiscoveryConfig } from "../discovery/index.js"
 import type { ConnectionOwner } from "./connection-owner.js"
 import { SocketEndpoints } from "./endpoints.js"
 import { defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
+import { securityFromOptions } from "../security/index.js"
 import { Linger } from "./linger.js"
 import { Parked } from "./parked.js"
 import { waitForPeers } from "./peer-wait.js"
@@ -329,6 +330,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
       maxMessageSize: o.maxMessageSize as number,
       receivesSubscriptions: this.receivesSubscriptions,
       address,
+      security: securityFromOptions(o),
     }
   }
 

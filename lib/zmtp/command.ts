@@ -16,6 +16,16 @@ export function parseCommand(body: Buffer): Command | undefined {
   return { name: body.toString("latin1", 1, 1 + nameLength), data: body.subarray(1 + nameLength) }
 }
 
+/**
+ * libzmq 4.3's PLAIN and CURVE servers write their ERROR command's name as the C literal
+ * "\x5ERROR", which C reads as 0x5E "RROR": a command that does not parse. Reading it as the
+ * ERROR it means lets us report the refusal (with its status code) instead of a protocol error.
+ */
+export function parseLibzmqError(body: Buffer): Command | undefined {
+  if (body.length < 5 || body[0] !== 0x5e || body.toString("latin1", 1, 5) !== "RROR") return undefined
+  return { name: COMMAND.ERROR, data: body.subarray(5) }
+}
+
 /** Allocates a command frame with room for `dataSize` octets; returns it and the data offset. */
 function allocateCommand(name: string, dataSize: number): { frame: Buffer; offset: number } {
   const bodySize = 1 + name.length + dataSize
