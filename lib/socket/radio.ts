@@ -8,7 +8,7 @@ import { zmqError } from "../errors.js"
 import { Distributor } from "../pattern/distributor.js"
 import { GROUP_MAX_LENGTH, GroupMembers, JOIN, LEAVE, toGroup } from "../pattern/groups.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
-import { MAX_DATAGRAM } from "../transport/udp.js"
+import { checkDatagram } from "../transport/udp.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
 
@@ -52,15 +52,12 @@ export class Radio<SendValue = MessageInput> extends SocketBase {
   protected xreceive(): Message | undefined { return undefined }
 
   protected xsend(message: Message): boolean {
-    const [group, body] = message as [Buffer, Buffer]
-    const joined = this.members.of(group)
+    const joined = this.members.of(message[0]!)
     if (this.udpPipes.size === 0) {
       this.dist.send(message, joined)
       return true
     }
-    if (1 + group.length + body.length > MAX_DATAGRAM) {
-      throw zmqError("EMSGSIZE", `A udp datagram holds at most ${MAX_DATAGRAM} octets of group and body`)
-    }
+    checkDatagram(message)
     this.dist.send(message, [...joined, ...this.udpPipes])
     return true
   }

@@ -9,11 +9,15 @@ import type { ConnectionOwner } from "./connection-owner.js"
 /** libzmq's ZMQ_MULTICAST_HOPS default: multicast stays on the local network. */
 const MULTICAST_HOPS = 1
 
-/** Which socket type may use udp:// in which direction (libzmq: RADIO connects, DISH binds). */
+/**
+ * Which socket types may use udp:// in which direction: senders connect, receivers bind
+ * (libzmq: RADIO and DISH; Publisher and Subscriber are our own mapping onto the same datagrams).
+ */
 export function checkUdpUse(owner: ConnectionOwner, endpoint: UdpEndpoint, bind: boolean): void {
-  const allowed = bind ? "DISH" : "RADIO"
-  if (owner.type !== allowed) {
-    throw zmqError("ENOCOMPATPROTO", `udp:// ${bind ? "bind" : "connect"} is for a ${allowed} socket, not ${owner.type}`, { address: endpoint.address })
+  const allowed = bind ? ["DISH", "SUB"] : ["RADIO", "PUB"]
+  if (!allowed.includes(owner.type)) {
+    const what = `udp:// ${bind ? "bind" : "connect"} is for ${allowed.join(" and ")} sockets, not ${owner.type}`
+    throw zmqError("ENOCOMPATPROTO", what, { address: endpoint.address })
   }
   // Node selects multicast interfaces by address only (libzmq also takes names like eth0).
   if (endpoint.iface !== undefined && isIP(endpoint.iface) === 0) {
@@ -36,7 +40,7 @@ function connectPipe(owner: ConnectionOwner, pipe: Pipe, engine: UdpSender | Udp
   owner.pipeConnected(pipe)
 }
 
-/** A Radio's udp:// connect: every message goes out as a datagram, whatever its group. */
+/** A Radio's or Publisher's udp:// connect: every message goes out as a datagram. */
 export class UdpConnection {
   private pipe: Pipe | undefined
 
@@ -65,7 +69,7 @@ export class UdpConnection {
   }
 }
 
-/** A Dish's udp:// bind: datagrams on the port (and multicast group) become messages. */
+/** A Dish's or Subscriber's udp:// bind: datagrams on the port (and group) become messages. */
 export class UdpBinding {
   private constructor(
     private readonly owner: ConnectionOwner,

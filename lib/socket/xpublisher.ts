@@ -7,6 +7,7 @@ import type { MessageInput } from "../message.js"
 import { Distributor } from "../pattern/distributor.js"
 import { SubscriptionTable, type NoticeRules } from "../pattern/prefix-trie.js"
 import { Pipe, type Message } from "../pipe/pipe.js"
+import { checkDatagram } from "../transport/udp.js"
 import { Queue } from "../util/queue.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
@@ -41,6 +42,8 @@ export abstract class PublisherCore extends SocketBase {
   private readonly notices = new Queue<{ message: Message; pipe: Pipe | undefined }>()
   /** Manual mode: the pipe of the notice received last; subscribe() applies to it. */
   private lastPipe: Pipe | undefined
+  /** udp:// destinations (PUB only): no subscriptions come back over udp, so all goes there. */
+  private readonly udpPipes = new Set<Pipe>()
 
   protected override get xhasOut(): boolean { return true }
   protected override get xhasIn(): boolean { return this.notices.length > 0 }
@@ -51,6 +54,10 @@ export abstract class PublisherCore extends SocketBase {
     if (this.options.invertMatching) {
       targets = this.dist.connected()
       for (const pipe of matched) targets.delete(pipe)
+    }
+    if (this.udpPipes.size > 0) {
+      checkDatagram(message)
+      for (const pipe of this.udpPipes) targets.add(pipe)
     }
     return this.dist.send(message, targets, this.options.noDrop as boolean)
   }
@@ -63,6 +70,7 @@ export abstract class PublisherCore extends SocketBase {
 
   protected xattach(pipe: Pipe): boolean {
     this.dist.attach(pipe)
+    if (pipe.endpoint.startsWith("udp://")) this.udpPipes.add(pipe)
     return true
   }
 
@@ -78,6 +86,7 @@ export abstract class PublisherCore extends SocketBase {
   protected xdetach(pipe: Pipe): void {
     this.forget(pipe)
     this.dist.detach(pipe)
+    this.udpPipes.delete(pipe)
     if (this.lastPipe === pipe) this.lastPipe = undefined
     this.wakeSender() // a parked noDrop send may have waited for this pipe only
   }

@@ -15,6 +15,20 @@ export type UdpEndpoint = Extract<Endpoint, { transport: "udp" }>
 /** libzmq's MAX_UDP_MSG: a libzmq Dish reads at most this many octets per datagram. */
 export const MAX_DATAGRAM = 8192
 
+/**
+ * Checks that a message fits one datagram: [group, body], a group of at most 255 octets, and
+ * at most MAX_DATAGRAM octets in all. Throws EINVAL or EMSGSIZE (at send(), never dropped later).
+ */
+export function checkDatagram(message: Message): void {
+  const [group, body] = message
+  if (message.length !== 2 || group!.length > GROUP_MAX_LENGTH) {
+    throw zmqError("EINVAL", `Over udp:// a message is [group or topic of at most ${GROUP_MAX_LENGTH} octets, body]`)
+  }
+  if (1 + group!.length + body!.length > MAX_DATAGRAM) {
+    throw zmqError("EMSGSIZE", `A udp datagram holds at most ${MAX_DATAGRAM} octets of group and body`)
+  }
+}
+
 export function encodeDatagram(group: Buffer, body: Buffer): Buffer {
   const datagram = Buffer.allocUnsafe(1 + group.length + body.length)
   datagram[0] = group.length
@@ -139,7 +153,11 @@ export class UdpReceiver implements PipeEngine {
     if (message) this.full = !this.pipe.deliver(message)
   }
 
-  requestFlush(): void {}
+  /** Subscriptions a Subscriber queues for its peers have nowhere to go over udp: drop them. */
+  requestFlush(): void {
+    this.pipe.subscriptions.clear()
+  }
+
   flush(): void {}
   sendCommand(): boolean { return false }
 

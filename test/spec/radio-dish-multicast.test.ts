@@ -1,10 +1,13 @@
 // Radio/Dish over udp:// multicast, inside a private network namespace (test/helpers/netns.ts):
 // several Dishes, brokerless and libzmq, bound to one group and port each get the messages of
-// the groups they joined, from a brokerless or a libzmq Radio.
+// the groups they joined, from a brokerless or a libzmq Radio; Subscribers on a group get a
+// Publisher's messages by prefix.
 import t from "tap"
 import * as draft from "zeromq/draft.js"
 import { Dish } from "../../lib/socket/dish.js"
+import { Publisher } from "../../lib/socket/publisher.js"
 import { Radio } from "../../lib/socket/radio.js"
+import { Subscriber } from "../../lib/socket/subscriber.js"
 import { within } from "../helpers/events.js"
 import { runsInNetns } from "../helpers/netns.js"
 
@@ -58,4 +61,33 @@ if (runsInNetns(t)) {
       t.same((await readUpTo(dishes[2]!, ["a:end-a", "b:end-b"])).sort(), ["a:end-a", "b:end-b"], "the libzmq Dish, both")
     })
   }
+
+  t.test("a Publisher reaches two Subscribers bound to one multicast group, each by its prefixes", async (t) => {
+    const group = `udp://239.192.1.2:${port + 1}`
+    const pub = new Publisher({ linger: 0 })
+    const subs = [new Subscriber({ linger: 0 }), new Subscriber({ linger: 0 })]
+    t.teardown(() => { pub.close(); for (const sub of subs) sub.close() })
+    for (const sub of subs) await sub.bind(group)
+    subs[0]!.subscribe("weather.")
+    subs[1]!.subscribe("")
+    pub.connect(group)
+    // Datagrams before the membership is active may be lost: send until the first arrives.
+    const first = within(subs[0]!.receive(), 5000, "first datagram")
+    let heard = false
+    void first.then(() => { heard = true }, () => {})
+    for (let i = 0; !heard && i < 500; i++) {
+      await pub.send(["weather.probe", String(i)])
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    await first
+    await pub.send(["sport", "goal"])
+    await pub.send(["weather.end", "x"])
+    const readUntil = async (sub: Subscriber, last: string) => {
+      const topics: string[] = []
+      while (topics.at(-1) !== last) topics.push(String((await within(sub.receive(), 5000, last))[0]))
+      return topics.filter((topic) => topic !== "weather.probe")
+    }
+    t.same(await readUntil(subs[0]!, "weather.end"), ["weather.end"], "the weather subscriber skips sport")
+    t.same(await readUntil(subs[1]!, "weather.end"), ["sport", "weather.end"], "the catch-all subscriber gets both")
+  })
 }
