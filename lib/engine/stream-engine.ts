@@ -9,12 +9,13 @@ import { scheduleFlush } from "../util/flush-scheduler.js"
 import { COMMAND, GREETING_SIZE } from "../zmtp/constants.js"
 import {
   encodeCommand, encodeError, encodePing, encodePong, encodeSubscription, parseCommand, parseErrorReason,
-  parseLibzmqError, parsePing,
+  parseLibzmqError, parsePing, type Command,
 } from "../zmtp/command.js"
 import { FrameDecoder, type DecoderSink } from "../zmtp/decoder.js"
 import { encodeMessages } from "../zmtp/encoder.js"
 import { checkGreetingPrefix, effectiveMinor, encodeGreeting, parseGreeting } from "../zmtp/greeting.js"
 import { createMechanism, type SecurityConfig } from "../security/index.js"
+import { INNER_COMMAND, INNER_MORE, MESSAGE, type CurveSession } from "../security/curve-session.js"
 import type { HandshakeStep, Mechanism } from "../security/mechanism.js"
 import type { LocalIdentity, PeerReady } from "./handshake.js"
 import { Heartbeat, type HeartbeatHost } from "./heartbeat.js"
@@ -97,6 +98,10 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
   private handshakeTimer: NodeJS.Timeout | undefined
   private readonly heartbeat: Heartbeat
   private readonly mechanism: Mechanism
+  /** CURVE, once handshaken: boxes and unboxes every frame. */
+  private sealer: CurveSession | undefined
+  /** CURVE: frames of a multipart message received so far. */
+  private sealedFrames: Buffer[] = []
   /** A handshake step is being decided elsewhere (ZAP): no command may be taken meanwhile. */
   private stepPending = false
   /** The stream reads through nextBuffer()/onRead() instead of 'data'. */
@@ -131,6 +136,8 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
     // they leave together with the greeting.
     this.mechanism = createMechanism(options)
     stream.write(Buffer.concat([encodeGreeting(this.mechanism.name, this.mechanism.asServer), ...this.mechanism.start()]))
+    const setupError = this.mechanism.setupError
+    if (setupError) setImmediate(() => this.fail(setupError, "protocol"))
   }
 
   get address(): string {
@@ -200,6 +207,19 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
       if (this.state === State.Handshake) this.fail(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", "peer sent a message before READY"), "protocol")
       return
     }
+    if (this.sealer === undefined) return this.deliver(frames)
+    // CURVE: each frame is one boxed MESSAGE (libzmq sends them as data frames).
+    for (const frame of frames) {
+      const command = parseCommand(frame)
+      if (command === undefined) {
+        return this.fail(zmqError("ERR_ZMTP_MALFORMED_COMMAND_MESSAGE", "peer sent an unencrypted frame on a CURVE connection"), "protocol")
+      }
+      this.onSealed(command)
+      if (this.state !== State.Ready) return
+    }
+  }
+
+  private deliver(frames: Message): void {
     if (!this.pipe!.deliver(frames)) this.pauseReading()
   }
 
@@ -207,6 +227,30 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
     const command = parseCommand(body)
     if (this.state === State.Handshake) return this.handshakeCommand(command ?? parseLibzmqError(body))
     if (this.state !== State.Ready || command === undefined) return // malformed: dropped, as libzmq
+    if (this.sealer !== undefined) return this.onSealed(command)
+    this.onReadyCommand(command)
+  }
+
+  /** CURVE: every frame arrives boxed in a MESSAGE command. */
+  private onSealed(command: Command): void {
+    if (command.name !== MESSAGE) {
+      return this.fail(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", `peer sent an unencrypted ${command.name} on a CURVE connection`), "protocol")
+    }
+    const opened = this.sealer!.open(command.data)
+    if (opened instanceof Error) return this.fail(opened, "protocol")
+    if ((opened.flags & INNER_COMMAND) !== 0) {
+      const inner = parseCommand(opened.body)
+      if (inner !== undefined) this.onReadyCommand(inner)
+      return
+    }
+    this.sealedFrames.push(opened.body)
+    if ((opened.flags & INNER_MORE) !== 0) return
+    const frames = this.sealedFrames
+    this.sealedFrames = []
+    this.deliver(frames)
+  }
+
+  private onReadyCommand(command: Command): void {
     switch (command.name) {
       case COMMAND.PING: return this.onPing(command.data)
       case COMMAND.PONG: return
@@ -255,6 +299,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
 
   private becomeReady(ready: PeerReady): void {
     clearTimeout(this.handshakeTimer)
+    this.sealer = this.mechanism.session
     this.state = State.Ready
     this.heartbeat.start()
     this.host.onEngineReady(this, { ...ready, minor: this.peerMinor, address: this.options.address })
@@ -322,7 +367,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
   /** Encodes and writes one batch; true when more is queued and the window has room. */
   private flushBatch(): boolean {
     const pipe = this.pipe!
-    const out: Buffer[] = this.commands
+    let out: Buffer[] = this.commands
     this.commands = []
     for (let sub = pipe.subscriptions.shift(); sub; sub = pipe.subscriptions.shift()) {
       out.push(encodeSubscription(sub.prefix, sub.subscribe, this.peerMinor))
@@ -339,7 +384,8 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
         if (frame.length > largest) largest = frame.length
       }
     }
-    if (batch.length > 0) encodeMessages(batch, out)
+    if (this.sealer !== undefined) out = this.sealer.sealBatch(out, batch)
+    else if (batch.length > 0) encodeMessages(batch, out)
     if (largest * 4 > this.writeWindow) this.writeWindow = largest * 4
     if (out.length > 0) this.write(out)
     return this.state === State.Ready && !this.blocked && this.hasOutput()

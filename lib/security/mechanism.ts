@@ -5,6 +5,7 @@
 import type { ZmqError } from "../errors.js"
 import type { PeerReady } from "../engine/handshake.js"
 import type { Command } from "../zmtp/command.js"
+import type { CurveSession } from "./curve-session.js"
 
 /** What the engine does next in a handshake. */
 export type HandshakeStep =
@@ -19,13 +20,17 @@ export type HandshakeStep =
 
 export interface Mechanism {
   /** The greeting's mechanism name. */
-  readonly name: "NULL" | "PLAIN"
+  readonly name: "NULL" | "PLAIN" | "CURVE"
   /** The greeting's as-server flag. */
   readonly asServer: boolean
   /** Command frames sent with our greeting. */
   start(): Buffer[]
   /** A command received before the handshake completed. */
   onCommand(command: Command): HandshakeStep
+  /** Set when the connection must end at once (see SecurityConfig "INVALID"). */
+  readonly setupError?: ZmqError | undefined
+  /** CURVE: boxes every frame once the handshake is complete. */
+  readonly session?: CurveSession | undefined
 }
 
 /** A ZAP (RFC 27) request for the credentials a client presented. */
@@ -35,7 +40,7 @@ export interface ZapRequest {
   address: string
   /** The client's routing id, or empty. */
   identity: Buffer
-  mechanism: "PLAIN"
+  mechanism: "PLAIN" | "CURVE"
   credentials: Buffer[]
 }
 
@@ -51,5 +56,9 @@ export type Authenticator = (request: ZapRequest) => Promise<ZapVerdict>
 /** What an engine needs to know about security, built from the socket options. */
 export type SecurityConfig =
   | { mechanism: "NULL" }
+  /** Options that cannot work (changed after bind/connect checked them): refuse, never downgrade. */
+  | { mechanism: "INVALID"; error: ZmqError }
   | { mechanism: "PLAIN"; asServer: false; username: Buffer; password: Buffer }
   | { mechanism: "PLAIN"; asServer: true; domain: string; authenticate: Authenticator }
+  | { mechanism: "CURVE"; asServer: false; publicKey: Uint8Array; secretKey: Uint8Array; serverKey: Uint8Array }
+  | { mechanism: "CURVE"; asServer: true; publicKey: Uint8Array; secretKey: Uint8Array; domain: string; authenticate: Authenticator }

@@ -1,6 +1,6 @@
 // NULL (RFC 37 "The NULL Security Mechanism"): both sides send READY with their metadata at
 // once; the handshake is complete when the peer's READY names a compatible socket type.
-import { zmqError } from "../errors.js"
+import { zmqError, type ZmqError } from "../errors.js"
 import { checkPeerReady, encodeLocalReady, type LocalIdentity } from "../engine/handshake.js"
 import type { Command } from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
@@ -20,6 +20,22 @@ export class NullMechanism implements Mechanism {
   onCommand(command: Command): HandshakeStep {
     if (command.name !== COMMAND.READY) return unexpected(command, "READY")
     return readyFrom(this.local, command.data, [])
+  }
+}
+
+/** Stands in for a configuration that cannot work: the engine ends the connection at once. */
+export class RefusingMechanism implements Mechanism {
+  readonly name = "NULL"
+  readonly asServer = false
+
+  constructor(readonly setupError: ZmqError) {}
+
+  start(): Buffer[] {
+    return []
+  }
+
+  onCommand(): HandshakeStep {
+    return { kind: "fail", error: this.setupError, auth: false }
   }
 }
 

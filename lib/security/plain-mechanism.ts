@@ -46,7 +46,7 @@ function readyData(frame: Buffer): Buffer {
   return frame.subarray(headerSize + 1 + COMMAND.READY.length)
 }
 
-function refusedByPeer(command: Command): HandshakeStep {
+export function refusedByPeer(command: Command): HandshakeStep {
   const reason = parseErrorReason(command.data)
   const status = /^[345][0-9][0-9]/.test(reason) ? Number(reason.slice(0, 3)) : undefined
   const error = zmqError("EACCES", `server refused our credentials: ${reason}`, status === undefined ? undefined : { status })

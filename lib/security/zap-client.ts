@@ -23,6 +23,14 @@ let shared: ZapClient | undefined
 /** The authenticator PLAIN servers use: the ZAP handler of this process decides. */
 export const askZapHandler: Authenticator = (request) => (shared ??= new ZapClient()).ask(request)
 
+/**
+ * The authenticator CURVE servers use: the ZAP handler decides when there is one; without one
+ * every client that completes the handshake (it knows the server's public key) is let in, as
+ * libzmq does.
+ */
+export const askZapHandlerIfBound: Authenticator = (request) =>
+  lookupInproc(ZAP_NAME) ? askZapHandler(request) : Promise.resolve({ statusCode: "200", statusText: "no ZAP handler", userId: "" })
+
 class ZapClient {
   private dealer: Promise<ZapDealer> | undefined
   private readonly pending = new Map<string, (verdict: ZapVerdict) => void>()

@@ -2,10 +2,11 @@
 // validation, and which socket types have them. Accessors are generated from it onto the
 // socket prototypes, so `new Push({ linger: 0 })` and `push.linger = 0` share one code path.
 import { zmqError } from "../errors.js"
+import { z85Decode } from "../security/z85.js"
 import type { DiscoveryConfig } from "../discovery/index.js"
 import type { SocketType } from "../zmtp/compat.js"
 
-type Kind = "int" | "bool" | "routingId" | "string" | "credential" | "codec" | "reliable" | "object" | "verbosity" | "unsupported"
+type Kind = "int" | "bool" | "routingId" | "string" | "credential" | "curveKey" | "codec" | "reliable" | "object" | "verbosity"
 
 interface OptionSpec {
   readonly kind: Kind
@@ -51,10 +52,10 @@ export const OPTION_TABLE = {
   plainServer: { kind: "bool", default: false },
   plainUsername: { kind: "credential", default: null },
   plainPassword: { kind: "credential", default: null },
-  curveServer: { kind: "unsupported", default: false },
-  curvePublicKey: { kind: "unsupported", default: null },
-  curveSecretKey: { kind: "unsupported", default: null },
-  curveServerKey: { kind: "unsupported", default: null },
+  curveServer: { kind: "bool", default: false },
+  curvePublicKey: { kind: "curveKey", default: null },
+  curveSecretKey: { kind: "curveKey", default: null },
+  curveServerKey: { kind: "curveKey", default: null },
   zapDomain: { kind: "string", default: null },
 } as const satisfies Record<string, OptionSpec>
 
@@ -87,6 +88,14 @@ export interface SocketOptions {
   plainPassword?: string | null
   /** The domain given to the ZAP handler with each request. */
   zapDomain?: string | null
+  /** CURVE (RFC 26) server: needs curveSecretKey; clients must know its public key. */
+  curveServer?: boolean
+  /** CURVE: this socket's long-term public key (Z85, 40 characters); derived from the secret key. */
+  curvePublicKey?: string | null
+  /** CURVE: this socket's long-term secret key (Z85). A client without one gets a fresh pair. */
+  curveSecretKey?: string | null
+  /** CURVE client: the server's public key (Z85); setting it selects CURVE. */
+  curveServerKey?: string | null
 }
 
 export type OptionValues = Record<string, unknown>
@@ -148,9 +157,16 @@ export function validateOption(name: OptionName, value: unknown): unknown {
         throw new TypeError("Option reliable must be a boolean or an options object")
       }
       return value
-    case "unsupported":
-      if (value === spec.default) return value
-      throw zmqError("ENOTSUP", `Option ${name}: CURVE is not supported yet; brokerless speaks NULL and PLAIN`)
+    case "curveKey":
+      // zeromq.js: Z85 text of 40 characters; 32 raw octets are taken too.
+      if (value === null) return value
+      if (typeof value === "string") {
+        if (value.length !== 40) throw zmqError("EINVAL", `Option ${name} must be 40 characters of Z85 (a 32-octet key)`)
+        z85Decode(value)
+        return value
+      }
+      if (value instanceof Uint8Array && value.length === 32) return Buffer.from(value)
+      throw zmqError("EINVAL", `Option ${name} must be a Z85 string of 40 characters or 32 octets`)
   }
 }
 

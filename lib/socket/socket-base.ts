@@ -113,6 +113,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   async bind(address: string): Promise<void> {
     this.assertOpen()
+    this.assertSecurity()
     this.lastEndpoint = await this.endpoints.bind(address)
     this.discoveryGlue?.refresh()
   }
@@ -125,6 +126,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   connect(address: string, options: ConnectOptions = {}): void {
     this.assertOpen()
+    this.assertSecurity()
     if (address.startsWith("mdns://")) {
       const { name } = parseEndpoint(address, false) as { name: string }
       const discovery = (options.discovery ?? this.options.discovery) as DiscoveryConfig | null
@@ -414,6 +416,12 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   protected assertOpen(): void {
     if (this.isClosed) throw zmqError("EBADF", "Socket is closed")
+  }
+
+  /** Security options that cannot work are refused here, before any connection is made. */
+  private assertSecurity(): void {
+    const security = securityFromOptions(this.options)
+    if (security.mechanism === "INVALID") throw security.error
   }
 }
 

@@ -1,0 +1,85 @@
+// A CURVE connection after its handshake (RFC 26 "MESSAGE"): every frame, message or command,
+// travels boxed with the two short-term keys in a MESSAGE, which libzmq sends as a plain
+// single data frame (no MORE, no COMMAND flag; both live inside the box). Short nonces count
+// up from 1 in each direction; a peer's must only ever grow.
+import nacl from "tweetnacl"
+import { zmqError, type ZmqError } from "../errors.js"
+import { encodeCommand } from "../zmtp/command.js"
+import { FLAG_COMMAND, FLAG_LONG } from "../zmtp/constants.js"
+
+export const MESSAGE = "MESSAGE"
+/** Flags inside a MESSAGE box (libzmq): more frames follow, and the frame is a command. */
+export const INNER_MORE = 0x01
+export const INNER_COMMAND = 0x02
+
+/** A 24-octet nonce: a 16-octet prefix and an 8-octet big-endian counter. */
+export function shortNonce(prefix: string, counter: bigint): Uint8Array {
+  const nonce = Buffer.alloc(24)
+  nonce.write(prefix, 0, 16, "latin1")
+  nonce.writeBigUInt64BE(counter, 16)
+  return nonce
+}
+
+export class CurveSession {
+  private sent = 0n
+  private received = 0n
+
+  /**
+   * @param key the precomputed box key of our short-term secret and the peer's short-term public key
+   * @param sendPrefix "CurveZMQMESSAGEC" for a client, "CurveZMQMESSAGES" for a server
+   */
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly sendPrefix: string,
+    private readonly receivePrefix: string,
+    /** Short nonces each side already used in the handshake (they keep counting). */
+    used: { sent: bigint; received: bigint },
+  ) {
+    this.sent = used.sent
+    this.received = used.received
+  }
+
+  /** One frame as a MESSAGE frame. */
+  seal(body: Buffer, innerFlags: number): Buffer {
+    const counter = ++this.sent
+    const plain = Buffer.allocUnsafe(1 + body.length)
+    plain[0] = innerFlags
+    body.copy(plain, 1)
+    const box = nacl.box.after(plain, shortNonce(this.sendPrefix, counter), this.key)
+    const data = Buffer.allocUnsafe(8 + box.length)
+    data.writeBigUInt64BE(counter, 0)
+    data.set(box, 8)
+    const frame = encodeCommand(MESSAGE, data)
+    frame[0] = frame[0]! & ~FLAG_COMMAND // a data frame, as libzmq sends it
+    return frame
+  }
+
+  /** Seals an encoded single-frame command (PING, SUBSCRIBE, JOIN...) from its wire form. */
+  sealCommandFrame(frame: Buffer): Buffer {
+    const headerSize = (frame[0]! & FLAG_LONG) !== 0 ? 9 : 2
+    const inner = (frame[0]! & FLAG_COMMAND) !== 0 ? INNER_COMMAND : 0
+    return this.seal(frame.subarray(headerSize), inner)
+  }
+
+  /** Seals a batch: encoded command frames first, then every frame of every message. */
+  sealBatch(commandFrames: Buffer[], messages: readonly (readonly Buffer[])[]): Buffer[] {
+    const out = commandFrames.map((frame) => this.sealCommandFrame(frame))
+    for (const frames of messages) {
+      const last = frames.length - 1
+      for (let i = 0; i <= last; i++) out.push(this.seal(frames[i]!, i < last ? INNER_MORE : 0))
+    }
+    return out
+  }
+
+  /** Opens a MESSAGE command's data: the frame and its inner flags, or the error to close with. */
+  open(data: Buffer): { flags: number; body: Buffer } | ZmqError {
+    if (data.length < 8 + 16 + 1) return zmqError("ERR_ZMTP_MALFORMED_COMMAND_MESSAGE", "MESSAGE too short")
+    const counter = data.readBigUInt64BE(0)
+    if (counter <= this.received) return zmqError("ERR_ZMTP_CRYPTOGRAPHIC", "MESSAGE nonce did not increase")
+    const plain = nacl.box.open.after(data.subarray(8), shortNonce(this.receivePrefix, counter), this.key)
+    if (!plain || plain.length < 1) return zmqError("ERR_ZMTP_CRYPTOGRAPHIC", "MESSAGE box did not open")
+    this.received = counter
+    const body = Buffer.from(plain.buffer, plain.byteOffset + 1, plain.length - 1)
+    return { flags: plain[0]!, body }
+  }
+}
