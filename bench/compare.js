@@ -64,6 +64,10 @@ function buildRows() {
       })
     }
   }
+  // Encrypted: every frame boxed with CURVE (brokerless: tweetnacl in JS; zeromq: libsodium).
+  for (const [size, count, quick] of [[16, 100_000, 20_000], [64 * KiB, 2_000, 400]]) {
+    rows.push({ scenario: "push/pull, CURVE", kind: "throughput", transport: "tcp", size, send: "push", recv: "pull", curve: true, classes: ["Push", "Pull"], count, quick })
+  }
   for (const [size, count, quick] of [
     [16, 6_000, 1_000],
     [4 * KiB, 4_000, 1_000],

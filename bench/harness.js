@@ -174,9 +174,9 @@ async function throughput(spawn, row, count, endpoint) {
     const ready = await send.next("ready")
     recv = spawn({ role: "recv", kind: row.recv, endpoint: ready.endpoint, count, size, connect: true }, "receiver")
   } else {
-    recv = spawn({ role: "recv", kind: row.recv, endpoint, count, size }, "receiver")
+    recv = spawn({ role: "recv", kind: row.recv, endpoint, count, size, curve: row.curve }, "receiver")
     const ready = await recv.next("ready")
-    send = spawn({ role: "send", kind: row.send, endpoint: ready.endpoint, count, size }, "sender")
+    send = spawn({ role: "send", kind: row.send, endpoint: ready.endpoint, count, size, curve: row.curve }, "sender")
   }
   const resultP = recv.next("result")
   const sentP = send.next("sent")
