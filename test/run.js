@@ -57,5 +57,7 @@ function parse(line) {
 /** `npm test -- test/x.test.ts` (or a directory under test/) runs the compiled counterpart. */
 function compiledPath(arg) {
   if (!/^(\.\/)?test(\/|$)/.test(arg)) return arg
-  return `${OUT}/${arg.replace(/^\.\//, "").replace(/\.ts$/, ".js")}`
+  const path = arg.replace(/^\.\//, "").replace(/\/$/, "")
+  // A directory runs its test files only (it also holds helpers and fixtures).
+  return path.endsWith(".ts") ? `${OUT}/${path.replace(/\.ts$/, ".js")}` : `${OUT}/${path}/**/*.test.js`
 }

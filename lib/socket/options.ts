@@ -48,7 +48,8 @@ export const OPTION_TABLE = {
   welcomeMessage: { kind: "string", default: null, only: ["XPUB"] },
   codec: { kind: "codec", default: null },
   discovery: { kind: "object", default: null },
-  reliable: { kind: "reliable", default: false, only: ["PUSH", "DEALER", "PUB", "PULL", "ROUTER", "SUB"] },
+  // Senders only: receivers always understand the extension; Publisher is not covered (docs/reliable.md).
+  reliable: { kind: "reliable", default: false, only: ["PUSH", "DEALER"] },
   plainServer: { kind: "bool", default: false },
   plainUsername: { kind: "credential", default: null },
   plainPassword: { kind: "credential", default: null },

@@ -331,3 +331,18 @@ t.test("request(): retries go round robin to the next Reply", async (t) => {
   await server
   t.equal(String((await silentGot).at(-1)), "q", "the first attempt went to the silent one")
 })
+
+t.test("the reliable option exists only where it does something (Push, Dealer)", async (t) => {
+  // Receivers always acknowledge; Publisher is not covered: accepting the option there would be
+  // a silent no-op, so it is an unknown option (TypeError), like any other.
+  for (const make of [() => new Pull({ reliable: true } as never), () => new Router({ reliable: true } as never)]) {
+    t.throws(make, TypeError)
+  }
+  const { Publisher } = await import("../../lib/socket/publisher.js")
+  const { Subscriber } = await import("../../lib/socket/subscriber.js")
+  t.throws(() => new Publisher({ reliable: true } as never), TypeError)
+  t.throws(() => new Subscriber({ reliable: true } as never), TypeError)
+  const push = new Push({ reliable: true, linger: 0 })
+  t.teardown(() => push.close())
+  t.ok(push.reliable, "a Push takes it")
+})
