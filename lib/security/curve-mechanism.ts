@@ -15,6 +15,7 @@ import { CurveSession, shortNonce } from "./curve-session.js"
 import type { Authenticator, HandshakeStep, Mechanism } from "./mechanism.js"
 import { readyFrom, unexpected } from "./null-mechanism.js"
 import { refusedByPeer } from "./plain-mechanism.js"
+import { stepAfterZap } from "./zap-step.js"
 
 const HELLO = "HELLO"
 const WELCOME = "WELCOME"
@@ -171,15 +172,7 @@ export class CurveServer implements Mechanism {
     return { kind: "pending", step: this.check(Buffer.from(clientKey), ready) }
   }
 
-  private async check(clientKey: Buffer, ready: HandshakeStep): Promise<HandshakeStep> {
-    try {
-      const verdict = await this.authenticate({ ...this.request, identity: this.local.routingId ?? Buffer.alloc(0), mechanism: "CURVE", credentials: [clientKey] })
-      if (verdict.statusCode === "200") return ready
-      const status = Number(verdict.statusCode) || 400
-      const error = zmqError("EACCES", `ZAP refused the client: ${verdict.statusCode} ${verdict.statusText}`, { status })
-      return { kind: "fail", error, auth: true, reason: verdict.statusCode }
-    } catch (error) {
-      return { kind: "fail", error: error as ReturnType<typeof zmqError>, auth: true, reason: "500" }
-    }
+  private check(clientKey: Buffer, ready: HandshakeStep): Promise<HandshakeStep> {
+    return stepAfterZap(this.authenticate, this.local, { ...this.request, mechanism: "CURVE", credentials: [clientKey] }, ready)
   }
 }

@@ -5,13 +5,14 @@
 //   INITIATE(metadata)         ->
 //                              <-   READY(metadata)
 // Either side may send ERROR instead; a refused client gets ERROR with the ZAP status code.
-import { zmqError, type ZmqError } from "../errors.js"
+import { zmqError } from "../errors.js"
 import { encodeLocalReady, type LocalIdentity } from "../engine/handshake.js"
 import { encodeCommand, type Command } from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
 import { parseErrorReason } from "../zmtp/command.js"
 import type { Authenticator, HandshakeStep, Mechanism } from "./mechanism.js"
 import { readyFrom, unexpected } from "./null-mechanism.js"
+import { stepAfterZap } from "./zap-step.js"
 
 const HELLO = "HELLO"
 const WELCOME = "WELCOME"
@@ -101,21 +102,8 @@ export class PlainServer implements Mechanism {
     return { kind: "pending", step: this.check(credentials) }
   }
 
-  private async check(credentials: [Buffer, Buffer]): Promise<HandshakeStep> {
-    try {
-      const verdict = await this.authenticate({
-        ...this.request,
-        // libzmq sends the server socket's own routing id here.
-        identity: this.local.routingId ?? Buffer.alloc(0),
-        mechanism: "PLAIN",
-        credentials: credentials.map((c) => Buffer.from(c)),
-      })
-      if (verdict.statusCode === "200") return { kind: "continue", send: [encodeCommand(WELCOME)] }
-      const status = Number(verdict.statusCode) || 400
-      const error = zmqError("EACCES", `ZAP refused the client: ${verdict.statusCode} ${verdict.statusText}`, { status })
-      return { kind: "fail", error, auth: true, reason: verdict.statusCode }
-    } catch (error) {
-      return { kind: "fail", error: error as ZmqError, auth: true, reason: "500" }
-    }
+  private check(credentials: [Buffer, Buffer]): Promise<HandshakeStep> {
+    const request = { ...this.request, mechanism: "PLAIN" as const, credentials: credentials.map((c) => Buffer.from(c)) }
+    return stepAfterZap(this.authenticate, this.local, request, { kind: "continue", send: [encodeCommand(WELCOME)] })
   }
 }

@@ -1,0 +1,23 @@
+// The handshake step a server takes once its ZAP handler has answered (RFC 27): `allowed` on
+// status 200, otherwise a refusal whose ERROR carries the status code, as libzmq sends it.
+import { zmqError, type ZmqError } from "../errors.js"
+import type { LocalIdentity } from "../engine/handshake.js"
+import type { Authenticator, HandshakeStep, ZapRequest } from "./mechanism.js"
+
+export async function stepAfterZap(
+  authenticate: Authenticator,
+  local: LocalIdentity,
+  request: Omit<ZapRequest, "identity">,
+  allowed: HandshakeStep,
+): Promise<HandshakeStep> {
+  try {
+    // libzmq sends the server socket's own routing id as the identity.
+    const verdict = await authenticate({ ...request, identity: local.routingId ?? Buffer.alloc(0) })
+    if (verdict.statusCode === "200") return allowed
+    const status = Number(verdict.statusCode) || 400
+    const error = zmqError("EACCES", `ZAP refused the client: ${verdict.statusCode} ${verdict.statusText}`, { status })
+    return { kind: "fail", error, auth: true, reason: verdict.statusCode }
+  } catch (error) {
+    return { kind: "fail", error: error as ZmqError, auth: true, reason: "500" }
+  }
+}
