@@ -93,7 +93,7 @@ export interface SocketOptions {
   curveServer?: boolean
   /** CURVE: this socket's long-term public key (Z85, 40 characters); derived from the secret key. */
   curvePublicKey?: string | null
-  /** CURVE: this socket's long-term secret key (Z85). A client without one gets a fresh pair. */
+  /** CURVE: this socket's long-term secret key (Z85). A client without one uses a fresh pair per connection. */
   curveSecretKey?: string | null
   /** CURVE client: the server's public key (Z85); setting it selects CURVE. */
   curveServerKey?: string | null
