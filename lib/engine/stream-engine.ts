@@ -1,9 +1,9 @@
-// One ZMTP connection over a byte stream (tcp or ipc): greeting, NULL handshake, heartbeats, and
-// the data path between the wire and one Pipe. States: greeting -> handshake -> ready -> closed.
-// A fault closes this connection only and is reported to the host; it never throws.
+// One ZMTP connection over a byte stream (tcp or ipc): greeting, the security handshake (its
+// mechanism decides the steps), heartbeats, and the data path between the wire and one Pipe.
+// States: greeting -> handshake -> ready -> closed. A fault closes this connection only and is
+// reported to the host; it never throws.
 import type { Socket as NetSocket } from "node:net"
 import { zmqError, type ZmqError } from "../errors.js"
-import type { SocketEvent } from "../events.js"
 import type { Message, PeerInfo, Pipe, PipeEngine } from "../pipe/pipe.js"
 import { scheduleFlush } from "../util/flush-scheduler.js"
 import { COMMAND, GREETING_SIZE } from "../zmtp/constants.js"
@@ -14,55 +14,14 @@ import {
 import { FrameDecoder, type DecoderSink } from "../zmtp/decoder.js"
 import { encodeMessages } from "../zmtp/encoder.js"
 import { checkGreetingPrefix, effectiveMinor, encodeGreeting, parseGreeting } from "../zmtp/greeting.js"
-import { createMechanism, type SecurityConfig } from "../security/index.js"
+import { createMechanism } from "../security/index.js"
 import { INNER_COMMAND, INNER_MORE, MESSAGE, type CurveSession } from "../security/curve-session.js"
 import type { HandshakeStep, Mechanism } from "../security/mechanism.js"
-import type { LocalIdentity, PeerReady } from "./handshake.js"
+import type { EngineClose, EngineHost, CloseKind, EngineOptions } from "./engine-host.js"
+import type { PeerReady } from "./handshake.js"
 import { Heartbeat, type HeartbeatHost } from "./heartbeat.js"
 import type { ReadHook, StreamReader } from "../transport/read-hook.js"
 import { ReadSlab } from "./read-slab.js"
-
-export interface EngineOptions {
-  local: LocalIdentity
-  handshakeInterval: number
-  heartbeatInterval: number
-  heartbeatTimeout: number
-  heartbeatTimeToLive: number
-  maxMessageSize: number
-  /** The local socket is a PUB/XPUB: SUBSCRIBE/CANCEL commands become 0x01/0x00 messages. */
-  receivesSubscriptions: boolean
-  /** Remote address, for events. */
-  address: string
-  /** NULL, or PLAIN as client or server (lib/security). */
-  security: SecurityConfig
-}
-
-export type CloseKind = "protocol" | "auth" | "timeout" | "closed" | "local"
-
-export interface EngineClose {
-  kind: CloseKind
-  error?: ZmqError | undefined
-  /** The handshake had completed. */
-  handshaken: boolean
-}
-
-/** The connection manager that owns an engine (a dialer or a listener). */
-export interface EngineHost {
-  /** Handshake done: the host must call engine.attach(pipe) synchronously, or engine.close(). */
-  onEngineReady(engine: StreamEngine, peer: PeerInfo): void
-  /** The connection is over; called exactly once. */
-  onEngineClosed(engine: StreamEngine, close: EngineClose): void
-}
-
-/** The event for a connection that ended before its handshake completed (none for a local close). */
-export function handshakeFailure(close: EngineClose, address: string): SocketEvent | undefined {
-  if (close.handshaken || close.kind === "local") return undefined
-  if (close.kind === "protocol") return { type: "handshake:error:protocol", address, ...(close.error ? { error: close.error } : {}) }
-  if (close.kind === "auth") return { type: "handshake:error:auth", address, ...(close.error ? { error: close.error } : {}) }
-  // Timeouts, and peers that hang up mid-handshake (libzmq does that on a socket-type mismatch).
-  const error = close.error ?? zmqError("ECONNRESET", "peer closed the connection during the handshake", { address })
-  return { type: "handshake:error:other", address, error }
-}
 
 const enum State { Greeting, Handshake, Ready, Closed }
 

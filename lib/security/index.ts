@@ -1,7 +1,7 @@
 // Picks the mechanism a connection uses from the socket's security options.
 import nacl from "tweetnacl"
 import { zmqError } from "../errors.js"
-import type { EngineOptions } from "../engine/stream-engine.js"
+import type { EngineOptions } from "../engine/engine-host.js"
 import { CurveClient, CurveServer } from "./curve-mechanism.js"
 import type { Mechanism, SecurityConfig } from "./mechanism.js"
 import { NullMechanism, RefusingMechanism } from "./null-mechanism.js"

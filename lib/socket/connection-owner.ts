@@ -1,6 +1,6 @@
 // The seam between connection management (dialers, listeners) and the socket that owns them.
 // Dialers and listeners create engines and pipes; the socket decides what a pipe means.
-import type { EngineOptions } from "../engine/stream-engine.js"
+import type { EngineOptions } from "../engine/engine-host.js"
 import type { LocalIdentity } from "../engine/handshake.js"
 import type { SocketEvent } from "../events.js"
 import type { Pipe } from "../pipe/pipe.js"

@@ -4,7 +4,8 @@
 // A protocol error (bad greeting, incompatible type, ERROR from the peer) stops reconnecting.
 import type { Socket as NetSocket } from "node:net"
 import { zmqError, type ZmqError } from "../errors.js"
-import { handshakeFailure, StreamEngine, type EngineClose, type EngineHost } from "../engine/stream-engine.js"
+import { handshakeFailure, type EngineClose, type EngineHost } from "../engine/engine-host.js"
+import { StreamEngine } from "../engine/stream-engine.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
 import {

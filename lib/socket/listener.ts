@@ -3,7 +3,8 @@
 // stop accepting and end the connections accepted here (libzmq terminates them too).
 import type { Socket as NetSocket } from "node:net"
 import type { ZmqError } from "../errors.js"
-import { handshakeFailure, StreamEngine, type EngineClose, type EngineHost } from "../engine/stream-engine.js"
+import { handshakeFailure, type EngineClose, type EngineHost } from "../engine/engine-host.js"
+import { StreamEngine } from "../engine/stream-engine.js"
 import type { LocalIdentity } from "../engine/handshake.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"

@@ -1,7 +1,7 @@
 // The socket core every pattern shares: options, endpoints (bind/connect), the single parked
 // send and receive, linger and close, events. Socket types plug in through the x* hooks and
 // never touch bytes; this file never routes messages itself.
-import type { EngineOptions } from "../engine/stream-engine.js"
+import type { EngineOptions } from "../engine/engine-host.js"
 import type { LocalIdentity } from "../engine/handshake.js"
 import { zmqError, type ZmqError } from "../errors.js"
 import { SocketEvents, type SocketEvent } from "../events.js"
