@@ -4,7 +4,7 @@ import { zmqError, type ZmqError } from "../errors.js"
 import { isCompatible, type SocketType } from "../zmtp/compat.js"
 import { MAX_IDENTITY_SIZE } from "../zmtp/constants.js"
 import { encodeReady } from "../zmtp/command.js"
-import { parseMetadata, type Metadata, type PropertyList } from "../zmtp/metadata.js"
+import { metadataSize, parseMetadata, writeMetadata, type Metadata, type PropertyList } from "../zmtp/metadata.js"
 
 export interface LocalIdentity {
   socketType: SocketType
@@ -16,11 +16,24 @@ export interface LocalIdentity {
 
 const SENDS_IDENTITY: ReadonlySet<SocketType> = new Set(["REQ", "DEALER", "ROUTER"])
 
-export function encodeLocalReady(local: LocalIdentity): Buffer {
+/** The properties we announce: in READY (NULL), INITIATE and READY (PLAIN), or boxed (CURVE). */
+function localProperties(local: LocalIdentity): PropertyList {
   const properties: [string, Buffer | string][] = [["Socket-Type", local.socketType]]
   if (SENDS_IDENTITY.has(local.socketType)) properties.push(["Identity", local.routingId ?? Buffer.alloc(0)])
   if (local.properties) properties.push(...local.properties.map(([k, v]) => [k, v] as [string, Buffer | string]))
-  return encodeReady(properties)
+  return properties
+}
+
+export function encodeLocalReady(local: LocalIdentity): Buffer {
+  return encodeReady(localProperties(local))
+}
+
+/** Our metadata alone, for the commands that carry it inside other data (INITIATE, CURVE boxes). */
+export function encodeLocalMetadata(local: LocalIdentity): Buffer {
+  const properties = localProperties(local)
+  const metadata = Buffer.allocUnsafe(metadataSize(properties))
+  writeMetadata(metadata, 0, properties)
+  return metadata
 }
 
 export interface PeerReady {

@@ -8,7 +8,7 @@
 // client holds c. After READY, CurveSession boxes every frame.
 import nacl from "tweetnacl"
 import { zmqError } from "../errors.js"
-import { encodeLocalReady, type LocalIdentity } from "../engine/handshake.js"
+import { encodeLocalMetadata, type LocalIdentity } from "../engine/handshake.js"
 import { encodeCommand, type Command } from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
 import { CurveSession, shortNonce } from "./curve-session.js"
@@ -39,13 +39,6 @@ function cryptoFailure(what: string): HandshakeStep {
 
 function malformed(name: "HELLO" | "WELCOME" | "INITIATE" | "READY"): HandshakeStep {
   return { kind: "fail", error: zmqError(`ERR_ZMTP_MALFORMED_COMMAND_${name}`, `peer sent a malformed ${name}`), auth: false }
-}
-
-/** The metadata our READY carries, without the READY frame around it. */
-function localMetadata(local: LocalIdentity): Buffer {
-  const frame = encodeLocalReady(local)
-  const headerSize = (frame[0]! & 0x02) !== 0 ? 9 : 2
-  return frame.subarray(headerSize + 1 + COMMAND.READY.length)
 }
 
 export interface CurveKeys {
@@ -89,7 +82,7 @@ export class CurveClient implements Mechanism {
     const vouch = nacl.box(
       Buffer.concat([this.transient.publicKey, this.serverKey]), longNonce("VOUCH---", vouchRandom), serverTransient, this.keys.secretKey,
     )
-    const plain = Buffer.concat([this.keys.publicKey, vouchRandom, vouch, localMetadata(this.local)])
+    const plain = Buffer.concat([this.keys.publicKey, vouchRandom, vouch, encodeLocalMetadata(this.local)])
     const box = nacl.box.after(plain, shortNonce("CurveZMQINITIATE", 2n), this.key)
     const nonce = Buffer.alloc(8)
     nonce.writeBigUInt64BE(2n)
@@ -164,7 +157,7 @@ export class CurveServer implements Mechanism {
     const expected = Buffer.concat([this.clientTransient!, this.keys.publicKey])
     if (!vouch || !Buffer.from(vouch).equals(expected)) return cryptoFailure("INITIATE vouch does not match")
     const metadata = Buffer.from(plain.subarray(32 + VOUCH_SIZE))
-    const readyBox = nacl.box.after(localMetadata(this.local), shortNonce("CurveZMQREADY---", 1n), key)
+    const readyBox = nacl.box.after(encodeLocalMetadata(this.local), shortNonce("CurveZMQREADY---", 1n), key)
     const readyData = Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 0, 0, 1]), readyBox])
     const ready = readyFrom(this.local, metadata, [encodeCommand(COMMAND.READY, readyData)])
     if (ready.kind !== "ready") return ready

@@ -6,7 +6,7 @@
 //                              <-   READY(metadata)
 // Either side may send ERROR instead; a refused client gets ERROR with the ZAP status code.
 import { zmqError } from "../errors.js"
-import { encodeLocalReady, type LocalIdentity } from "../engine/handshake.js"
+import { encodeLocalMetadata, encodeLocalReady, type LocalIdentity } from "../engine/handshake.js"
 import { encodeCommand, type Command } from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
 import { parseErrorReason } from "../zmtp/command.js"
@@ -35,16 +35,9 @@ export function parseHello(data: Buffer): [Buffer, Buffer] | undefined {
   return [data.subarray(1, userEnd), data.subarray(userEnd + 1, passEnd)]
 }
 
-/** Metadata commands (INITIATE) carry the same properties as READY. */
+/** INITIATE carries the same properties as READY. */
 function encodeInitiate(local: LocalIdentity): Buffer {
-  const ready = encodeLocalReady(local)
-  return encodeCommand(INITIATE, readyData(ready))
-}
-
-/** The data of an encoded READY frame (after header, name length and name). */
-function readyData(frame: Buffer): Buffer {
-  const headerSize = (frame[0]! & 0x02) !== 0 ? 9 : 2
-  return frame.subarray(headerSize + 1 + COMMAND.READY.length)
+  return encodeCommand(INITIATE, encodeLocalMetadata(local))
 }
 
 export function refusedByPeer(command: Command): HandshakeStep {
