@@ -4,7 +4,7 @@
 // up from 1 in each direction; a peer's must only ever grow.
 import nacl from "tweetnacl"
 import { zmqError, type ZmqError } from "../errors.js"
-import { encodeCommand } from "../zmtp/command.js"
+import { allocateCommand } from "../zmtp/command.js"
 import { FLAG_COMMAND, FLAG_LONG } from "../zmtp/constants.js"
 
 export const MESSAGE = "MESSAGE"
@@ -46,10 +46,10 @@ export class CurveSession {
     plain[0] = innerFlags
     body.copy(plain, 1)
     const box = nacl.box.after(plain, shortNonce(this.sendPrefix, counter), this.key)
-    const data = Buffer.allocUnsafe(8 + box.length)
-    data.writeBigUInt64BE(counter, 0)
-    data.set(box, 8)
-    const frame = encodeCommand(MESSAGE, data)
+    // Nonce and box are written straight into the frame.
+    const { frame, offset } = allocateCommand(MESSAGE, 8 + box.length)
+    frame.writeBigUInt64BE(counter, offset)
+    frame.set(box, offset + 8)
     frame[0] = frame[0]! & ~FLAG_COMMAND // a data frame, as libzmq sends it
     return frame
   }

@@ -8,7 +8,7 @@ import { zmqError } from "../errors.js"
 import { Distributor } from "../pattern/distributor.js"
 import { GROUP_MAX_LENGTH, GroupMembers, JOIN, LEAVE, toGroup } from "../pattern/groups.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
-import { checkDatagram } from "../transport/udp.js"
+import { checkDatagram, isUdpPipe } from "../transport/udp.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
 
@@ -64,7 +64,7 @@ export class Radio<SendValue = MessageInput> extends SocketBase {
 
   protected xattach(pipe: Pipe): boolean {
     this.dist.attach(pipe)
-    if (pipe.endpoint.startsWith("udp://")) this.udpPipes.add(pipe)
+    if (isUdpPipe(pipe)) this.udpPipes.add(pipe)
     return true
   }
 

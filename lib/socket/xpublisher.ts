@@ -7,7 +7,7 @@ import type { MessageInput } from "../message.js"
 import { Distributor } from "../pattern/distributor.js"
 import { SubscriptionTable, type NoticeRules } from "../pattern/prefix-trie.js"
 import { Pipe, type Message } from "../pipe/pipe.js"
-import { checkDatagram } from "../transport/udp.js"
+import { checkDatagram, isUdpPipe } from "../transport/udp.js"
 import { Queue } from "../util/queue.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
@@ -70,7 +70,7 @@ export abstract class PublisherCore extends SocketBase {
 
   protected xattach(pipe: Pipe): boolean {
     this.dist.attach(pipe)
-    if (pipe.endpoint.startsWith("udp://")) this.udpPipes.add(pipe)
+    if (isUdpPipe(pipe)) this.udpPipes.add(pipe)
     return true
   }
 

@@ -29,12 +29,9 @@ export function checkDatagram(message: Message): void {
   }
 }
 
-export function encodeDatagram(group: Buffer, body: Buffer): Buffer {
-  const datagram = Buffer.allocUnsafe(1 + group.length + body.length)
-  datagram[0] = group.length
-  group.copy(datagram, 1)
-  body.copy(datagram, 1 + group.length)
-  return datagram
+/** A pipe to a udp:// endpoint: no subscriptions or joins come back over it, so it gets everything. */
+export function isUdpPipe(pipe: Pipe): boolean {
+  return pipe.endpoint.startsWith("udp://")
 }
 
 /** [group, body], or undefined for a datagram that is not one (too short for its group). */
@@ -85,11 +82,10 @@ export class UdpSender implements PipeEngine {
   flush(): void {
     this.flushPending = false
     for (let message = this.pipe.takeOutbound(); message && !this.closed; message = this.pipe.takeOutbound()) {
-      const [group, body] = message
-      if (!group || !body || group.length > GROUP_MAX_LENGTH) continue
-      const datagram = encodeDatagram(group, body)
-      if (datagram.length > MAX_DATAGRAM) continue // Radio.send() refuses these; never truncate
-      this.socket.send(datagram, this.endpoint.port, this.endpoint.host)
+      // Radio and Publisher passed every message through checkDatagram() before queueing it.
+      const [group, body] = message as [Buffer, Buffer]
+      // Sent as parts: the body is not copied into a datagram buffer.
+      this.socket.send([Buffer.of(group.length), group, body], this.endpoint.port, this.endpoint.host)
     }
   }
 

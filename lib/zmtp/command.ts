@@ -27,7 +27,7 @@ export function parseLibzmqError(body: Buffer): Command | undefined {
 }
 
 /** Allocates a command frame with room for `dataSize` octets; returns it and the data offset. */
-function allocateCommand(name: string, dataSize: number): { frame: Buffer; offset: number } {
+export function allocateCommand(name: string, dataSize: number): { frame: Buffer; offset: number } {
   const bodySize = 1 + name.length + dataSize
   const long = bodySize > MAX_SHORT_SIZE
   const headerSize = long ? 9 : 2
