@@ -5,7 +5,7 @@
 import type { Socket as NetSocket } from "node:net"
 import { zmqError, type ZmqError } from "../errors.js"
 import type { Message, PeerInfo, Pipe, PipeEngine } from "../pipe/pipe.js"
-import { scheduleFlush } from "../util/flush-scheduler.js"
+import { FlushRequest } from "../util/flush-scheduler.js"
 import { COMMAND, GREETING_SIZE } from "../zmtp/constants.js"
 import {
   encodeCommand, encodeError, encodePing, encodePong, encodeSubscription, parseCommand, parseErrorReason,
@@ -50,7 +50,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
   private pipe: Pipe | undefined
   private peerMinor = 1
   private blocked = false
-  private flushPending = false
+  private readonly flushRequest = new FlushRequest(this)
   private flushing = false
   private writeWindow = MIN_WRITE_WINDOW
   private commands: Buffer[] = []
@@ -288,9 +288,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
     // make a publisher (which never waits) drop what the connection could have taken.
     const pipe = this.pipe
     if (pipe !== undefined && !pipe.writable && !this.flushing && !this.blocked) return this.flush()
-    if (this.flushPending) return
-    this.flushPending = true
-    scheduleFlush(this)
+    this.flushRequest.request()
   }
 
   sendCommand(name: string, data: Buffer): boolean {
@@ -309,7 +307,6 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
   }
 
   flush(): void {
-    this.flushPending = false
     if (this.state !== State.Ready || this.blocked || this.flushing) return
     this.flushing = true
     try {

@@ -4,7 +4,7 @@
 import { zmqError } from "../errors.js"
 import type { LocalIdentity } from "../engine/handshake.js"
 import type { Message, PeerInfo, Pipe, PipeEngine } from "../pipe/pipe.js"
-import { scheduleFlush } from "../util/flush-scheduler.js"
+import { FlushRequest } from "../util/flush-scheduler.js"
 
 export interface InprocAcceptor {
   readonly local: LocalIdentity
@@ -55,7 +55,7 @@ export function inprocPeerInfo(local: LocalIdentity, address: string): PeerInfo 
 /** One end of an inproc connection: flushing moves messages into the other end's pipe. */
 export class InprocEngine implements PipeEngine {
   peer!: InprocEngine
-  private flushPending = false
+  private readonly flushRequest = new FlushRequest(this)
   private closed = false
   private commands: [string, Buffer][] = []
 
@@ -66,13 +66,10 @@ export class InprocEngine implements PipeEngine {
   ) {}
 
   requestFlush(): void {
-    if (this.flushPending || this.closed) return
-    this.flushPending = true
-    scheduleFlush(this)
+    if (!this.closed) this.flushRequest.request()
   }
 
   flush(): void {
-    this.flushPending = false
     if (this.closed) return
     const target = this.peer.pipe
     for (const [name, data] of this.commands.splice(0)) target.owner.onPipeCommand(target, name, data)

@@ -7,7 +7,7 @@ import { isIP } from "node:net"
 import { zmqError } from "../errors.js"
 import { GROUP_MAX_LENGTH } from "../pattern/groups.js"
 import type { Message, Pipe, PipeEngine } from "../pipe/pipe.js"
-import { scheduleFlush } from "../util/flush-scheduler.js"
+import { FlushRequest } from "../util/flush-scheduler.js"
 import type { Endpoint } from "./endpoint.js"
 
 export type UdpEndpoint = Extract<Endpoint, { transport: "udp" }>
@@ -57,7 +57,7 @@ function newSocket(host: string): DgramSocket {
 /** Sends a Radio pipe's messages as datagrams to one address (unicast or a multicast group). */
 export class UdpSender implements PipeEngine {
   private readonly socket: DgramSocket
-  private flushPending = false
+  private readonly flushRequest = new FlushRequest(this)
   private closed = false
 
   constructor(private readonly pipe: Pipe, private readonly endpoint: UdpEndpoint, hops: number) {
@@ -74,13 +74,10 @@ export class UdpSender implements PipeEngine {
   }
 
   requestFlush(): void {
-    if (this.flushPending || this.closed) return
-    this.flushPending = true
-    scheduleFlush(this)
+    if (!this.closed) this.flushRequest.request()
   }
 
   flush(): void {
-    this.flushPending = false
     for (let message = this.pipe.takeOutbound(); message && !this.closed; message = this.pipe.takeOutbound()) {
       // Radio and Publisher passed every message through checkDatagram() before queueing it.
       const [group, body] = message as [Buffer, Buffer]

@@ -7,6 +7,27 @@ export interface Flushable {
   flush(): void
 }
 
+/**
+ * At most one scheduled flush per target: request() is cheap to call for every message. A
+ * direct target.flush() in between is fine; the scheduled one then finds little or nothing.
+ */
+export class FlushRequest implements Flushable {
+  private pending = false
+
+  constructor(private readonly target: Flushable) {}
+
+  request(): void {
+    if (this.pending) return
+    this.pending = true
+    scheduleFlush(this)
+  }
+
+  flush(): void {
+    this.pending = false
+    this.target.flush()
+  }
+}
+
 let pending: Flushable[] = []
 let scheduled = false
 
