@@ -9,6 +9,7 @@ import { Radio } from "../../lib/socket/radio.js"
 import { uniqAddress } from "../helpers/address.js"
 import { within } from "../helpers/events.js"
 import type { TestCase } from "../helpers/tap.js"
+import { sendUntilArrived } from "../helpers/probe.js"
 
 type Received = [Buffer, { group: Buffer }]
 interface AnyRadio { send(body: Buffer | string, options: { group: Buffer | string }): Promise<void> }
@@ -22,16 +23,7 @@ const text = ([body, { group }]: Received) => `${group.toString("hex")}:${body}`
  * receives a probe (bounded), then one marker, read up to, so no probe is left in flight.
  */
 async function awaitDelivery(radio: AnyRadio, dish: AnyDish, group: Buffer): Promise<void> {
-  let probing = true
-  const probes = (async () => {
-    for (let i = 0; probing && i < 1000; i++) {
-      await radio.send("probe", { group })
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
-  })()
-  await recv(dish, "first probe")
-  probing = false
-  await probes
+  await sendUntilArrived(() => radio.send("probe", { group }), recv(dish, "first probe"), 1000, 5)
   await radio.send("sync", { group })
   while (String((await recv(dish, "sync marker"))[0]) !== "sync");
 }

@@ -10,6 +10,7 @@ import { Subscriber } from "../../lib/socket/subscriber.js"
 import { XPublisher } from "../../lib/socket/xpublisher.js"
 import { within } from "../helpers/events.js"
 import type { TestCase } from "../helpers/tap.js"
+import { sendUntilArrived } from "../helpers/probe.js"
 
 const receive = <T>(socket: { receive(): Promise<T> }, what = "receive") => within(socket.receive(), 3000, what)
 
@@ -66,14 +67,8 @@ t.test("a libzmq Dish gets a brokerless Publisher's udp messages", async (t) => 
   pub.connect(address)
   // libzmq binds its udp socket on its I/O thread, after bind() returned: datagrams sent
   // before that are lost, so send until one lands (bounded), as with any lossy transport.
-  const landed = receive(dish, "libzmq Dish")
-  let heard = false
-  void landed.then(() => { heard = true }, () => {})
-  for (let i = 0; !heard && i < 300; i++) {
-    await pub.send(["jobs", `job ${i}`])
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  const [body, { group }] = await landed
+  let sent = 0
+  const [body, { group }] = await sendUntilArrived(() => pub.send(["jobs", `job ${sent++}`]), receive(dish, "libzmq Dish"), 300)
   t.equal(String(group), "jobs")
   t.match(String(body), /^job \d+$/)
 })

@@ -10,6 +10,7 @@ import { Radio } from "../../lib/socket/radio.js"
 import { Subscriber } from "../../lib/socket/subscriber.js"
 import { within } from "../helpers/events.js"
 import { runsInNetns } from "../helpers/netns.js"
+import { sendUntilArrived } from "../helpers/probe.js"
 
 type Received = [Buffer, { group: Buffer }]
 interface AnyDish { receive(): Promise<Received>; join(...groups: string[]): void; bind(a: string): Promise<void>; close(): void }
@@ -20,13 +21,7 @@ const recv = (dish: AnyDish, what: string) => within(dish.receive(), 5000, what)
 
 /** Sends `body` to `group` until `dish` receives a message of that group (udp: no join state). */
 async function probeUntilHeard(radio: AnyRadio, dish: AnyDish, group: string): Promise<void> {
-  let heard = false
-  const listening = recv(dish, `first ${group} datagram`).then((m) => { heard = true; return m })
-  for (let i = 0; !heard && i < 500; i++) {
-    await radio.send("probe", { group })
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  await listening
+  await sendUntilArrived(() => radio.send("probe", { group }), recv(dish, `first ${group} datagram`))
 }
 
 if (runsInNetns(t)) {
@@ -72,14 +67,7 @@ if (runsInNetns(t)) {
     subs[1]!.subscribe("")
     pub.connect(group)
     // Datagrams before the membership is active may be lost: send until the first arrives.
-    const first = within(subs[0]!.receive(), 5000, "first datagram")
-    let heard = false
-    void first.then(() => { heard = true }, () => {})
-    for (let i = 0; !heard && i < 500; i++) {
-      await pub.send(["weather.probe", String(i)])
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    await first
+    await sendUntilArrived(() => pub.send(["weather.probe", "?"]), within(subs[0]!.receive(), 5000, "first datagram"))
     await pub.send(["sport", "goal"])
     await pub.send(["weather.end", "x"])
     const readUntil = async (sub: Subscriber, last: string) => {
