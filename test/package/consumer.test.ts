@@ -1,0 +1,77 @@
+// The package as users get it: `npm pack` of a copy of the sources (built by its own prepare
+// script, as a publish would), installed offline into a fresh CommonJS project, then used with
+// require() and with import from that project. This catches what tests inside the repo cannot:
+// the exports map, the files list, the CommonJS build and its nested package.json.
+import t from "tap"
+import { spawnSync, type SpawnSyncReturns } from "node:child_process"
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { REPO_ROOT, sourceFile } from "../helpers/paths.js"
+
+t.setTimeout(300_000)
+
+const work = mkdtempSync(join(tmpdir(), "brokerless-package-"))
+t.teardown(() => rmSync(work, { recursive: true, force: true }))
+
+function run(cmd: string, args: string[], cwd: string, timeout = 180_000): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, { cwd, encoding: "utf8", timeout, env: { ...process.env, npm_config_update_notifier: "false" } })
+}
+
+const explain = (r: SpawnSyncReturns<string>) => `exit ${r.status}${r.signal ? ` (${r.signal})` : ""}\n${r.stdout}\n${r.stderr}`.trim()
+
+/** Packs a copy of the sources (never the repo's own dist/, which other tests rebuild). */
+function pack(): string {
+  const source = join(work, "source")
+  for (const entry of ["package.json", "tsconfig.json", "tsconfig.cjs.json", "lib", "scripts", "README.md"]) {
+    cpSync(join(REPO_ROOT, entry), join(source, entry), { recursive: true })
+  }
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(source, "node_modules"), "dir")
+  const r = run("npm", ["pack", "--silent", "--pack-destination", work], source)
+  if (r.status !== 0) throw new Error(`npm pack failed: ${explain(r)}`)
+  const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"))
+  if (!tarball) throw new Error(`npm pack made no tarball: ${explain(r)}`)
+  return join(work, tarball)
+}
+
+/**
+ * A lockfile holding the repo's runtime dependencies (the non-dev entries of its own lock), so
+ * that an offline install finds every version pinned and fetches nothing: the npm cache holds
+ * the tarballs but not the registry metadata a fresh resolution would need.
+ */
+function runtimeLock(): object {
+  const repoLock = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean; link?: boolean }>
+  }
+  const packages: Record<string, object> = { "": { name: "cjs-app" } }
+  for (const [path, entry] of Object.entries(repoLock.packages)) {
+    if (path.startsWith("node_modules/") && !entry.dev && !entry.devOptional && !entry.link) packages[path] = entry
+  }
+  return { name: "cjs-app", lockfileVersion: 3, requires: true, packages }
+}
+
+let app = ""
+t.before(() => {
+  const tarball = pack()
+  app = join(work, "app")
+  cpSync(sourceFile("test", "package", "fixtures"), app, { recursive: true })
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "cjs-app", private: true, type: "commonjs" }))
+  writeFileSync(join(app, "package-lock.json"), JSON.stringify(runtimeLock()))
+  // Offline: the dependencies come from the npm cache the repo's own install filled.
+  const r = run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", tarball], app)
+  if (r.status !== 0) throw new Error(`npm install of the tarball failed: ${explain(r)}`)
+})
+
+t.test("require() works for the main entry and brokerless/draft from a CommonJS project", async (t) => {
+  const r = run(process.execPath, ["consumer.cjs"], app, 30_000)
+  t.equal(r.status, 0, explain(r))
+  t.match(r.stdout, /main entry: push -> pull ok/)
+  t.match(r.stdout, /errors are the entry's ZmqError/)
+  t.match(r.stdout, /done/)
+})
+
+t.test("import works from the same installed package", async (t) => {
+  const r = run(process.execPath, ["consumer.mjs"], app, 30_000)
+  t.equal(r.status, 0, explain(r))
+  t.match(r.stdout, /import: push -> pull ok/)
+})
