@@ -1,11 +1,11 @@
-// The seam between a StreamEngine and the connection manager that owns it (a dialer or a
-// listener): what the engine is told at creation, and how it reports readiness and its end.
-import { zmqError, type ZmqError } from "../errors.js"
-import type { SocketEvent } from "../events.js"
-import type { PeerInfo } from "../pipe/pipe.js"
+// The seam between a connection engine (StreamEngine today) and the connection manager that
+// owns it (a dialer or a listener on the session floor): what the engine is told at creation,
+// and how it reports readiness and its end. Hosts see engines only as HostedEngine, so this
+// file imports no engine and a second engine kind plugs in without touching the hosts' types.
+import type { ZmqError } from "../errors.js"
+import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { SecurityConfig } from "../security/mechanism.js"
-import type { LocalIdentity } from "./handshake.js"
-import type { StreamEngine } from "./stream-engine.js"
+import type { LocalIdentity } from "../zmtp/ready.js"
 
 export interface EngineOptions {
   local: LocalIdentity
@@ -31,20 +31,18 @@ export interface EngineClose {
   handshaken: boolean
 }
 
+/** An engine as its host sees it: one connection that becomes a pipe's engine once handshaken. */
+export interface HostedEngine {
+  /** Binds the handshaken connection to `pipe` (called from onEngineReady, synchronously). */
+  attach(pipe: Pipe, peer: PeerInfo): void
+  /** Ends the connection; graceful lets what was written leave first (bounded by a timer). */
+  close(graceful?: boolean): void
+}
+
 /** The connection manager that owns an engine (a dialer or a listener). */
 export interface EngineHost {
   /** Handshake done: the host must call engine.attach(pipe) synchronously, or engine.close(). */
-  onEngineReady(engine: StreamEngine, peer: PeerInfo): void
+  onEngineReady(engine: HostedEngine, peer: PeerInfo): void
   /** The connection is over; called exactly once. */
-  onEngineClosed(engine: StreamEngine, close: EngineClose): void
-}
-
-/** The event for a connection that ended before its handshake completed (none for a local close). */
-export function handshakeFailure(close: EngineClose, address: string): SocketEvent | undefined {
-  if (close.handshaken || close.kind === "local") return undefined
-  if (close.kind === "protocol") return { type: "handshake:error:protocol", address, ...(close.error ? { error: close.error } : {}) }
-  if (close.kind === "auth") return { type: "handshake:error:auth", address, ...(close.error ? { error: close.error } : {}) }
-  // Timeouts, and peers that hang up mid-handshake (libzmq does that on a socket-type mismatch).
-  const error = close.error ?? zmqError("ECONNRESET", "peer closed the connection during the handshake", { address })
-  return { type: "handshake:error:other", address, error }
+  onEngineClosed(engine: HostedEngine, close: EngineClose): void
 }

@@ -18,7 +18,7 @@ import { createMechanism } from "../security/index.js"
 import { INNER_COMMAND, INNER_MORE, MESSAGE, type CurveSession } from "../security/curve-session.js"
 import type { HandshakeStep, Mechanism } from "../security/mechanism.js"
 import type { EngineClose, EngineHost, CloseKind, EngineOptions } from "./engine-host.js"
-import type { PeerReady } from "./handshake.js"
+import type { PeerReady } from "../zmtp/ready.js"
 import { Heartbeat, type HeartbeatHost } from "./heartbeat.js"
 import type { ReadHook, StreamReader } from "../transport/read-hook.js"
 import { ReadSlab } from "./read-slab.js"
@@ -93,7 +93,7 @@ export class StreamEngine implements PipeEngine, DecoderSink, HeartbeatHost, Str
     }
     // Our first commands (NULL: READY; PLAIN client: HELLO) need nothing from the peer, so
     // they leave together with the greeting.
-    this.mechanism = createMechanism(options)
+    this.mechanism = createMechanism(options.security, options.local, options.address)
     stream.write(Buffer.concat([encodeGreeting(this.mechanism.name, this.mechanism.asServer), ...this.mechanism.start()]))
     const setupError = this.mechanism.setupError
     if (setupError) setImmediate(() => this.fail(setupError, "protocol"))

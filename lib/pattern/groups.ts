@@ -2,9 +2,7 @@
 // byte string of at most 255 octets, matched exactly (not by prefix as pub/sub topics are).
 import { zmqError } from "../errors.js"
 import type { Pipe } from "../pipe/pipe.js"
-
-/** libzmq's ZMQ_GROUP_MAX_LENGTH. */
-export const GROUP_MAX_LENGTH = 255
+import { GROUP_MAX_LENGTH } from "../zmtp/constants.js"
 
 export const JOIN = "JOIN"
 export const LEAVE = "LEAVE"

@@ -5,8 +5,8 @@
 // and route send() through it; nothing below the socket layer knows about it.
 import { zmqError } from "../errors.js"
 import type { SocketEvent } from "../events.js"
+import type { SocketExtension } from "../pipe/extension.js"
 import type { Message, PeerInfo, Pipe, PipeTransform } from "../pipe/pipe.js"
-import type { SocketExtension } from "../socket/socket-base.js"
 import type { PropertyList } from "../zmtp/metadata.js"
 import { Dedup, type SenderWindow } from "./dedup.js"
 import { openFileJournal } from "./file-journal.js"

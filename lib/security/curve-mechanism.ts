@@ -8,7 +8,7 @@
 // client holds c. After READY, CurveSession boxes every frame.
 import nacl from "tweetnacl"
 import { zmqError } from "../errors.js"
-import { encodeLocalMetadata, type LocalIdentity } from "../engine/handshake.js"
+import { encodeLocalMetadata, type LocalIdentity } from "../zmtp/ready.js"
 import { encodeCommand, type Command } from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
 import { CurveSession, shortNonce } from "./curve-session.js"

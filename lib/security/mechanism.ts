@@ -1,9 +1,9 @@
 // Security mechanisms (RFC 37 NULL, RFC 24 PLAIN) as state machines behind one seam: the engine
 // sends what start() gives with its greeting, feeds every handshake command to onCommand(),
 // and acts on the step it returns. No I/O here; a PLAIN server's ZAP check is the one async
-// step (see zap-client.ts).
+// step (see session/zap-client.ts).
 import type { ZmqError } from "../errors.js"
-import type { PeerReady } from "../engine/handshake.js"
+import type { PeerReady } from "../zmtp/ready.js"
 import type { Command } from "../zmtp/command.js"
 import type { CurveSession } from "./curve-session.js"
 

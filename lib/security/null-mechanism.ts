@@ -1,7 +1,7 @@
 // NULL (RFC 37 "The NULL Security Mechanism"): both sides send READY with their metadata at
 // once; the handshake is complete when the peer's READY names a compatible socket type.
 import { zmqError, type ZmqError } from "../errors.js"
-import { checkPeerReady, encodeLocalReady, type LocalIdentity } from "../engine/handshake.js"
+import { checkPeerReady, encodeLocalReady, type LocalIdentity } from "../zmtp/ready.js"
 import type { Command } from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
 import { parseErrorReason } from "../zmtp/command.js"

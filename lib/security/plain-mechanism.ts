@@ -6,7 +6,7 @@
 //                              <-   READY(metadata)
 // Either side may send ERROR instead; a refused client gets ERROR with the ZAP status code.
 import { zmqError } from "../errors.js"
-import { encodeLocalMetadata, encodeLocalReady, type LocalIdentity } from "../engine/handshake.js"
+import { encodeLocalMetadata, encodeLocalReady, type LocalIdentity } from "../zmtp/ready.js"
 import { encodeCommand, type Command } from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
 import { parseErrorReason } from "../zmtp/command.js"

@@ -1,7 +1,7 @@
 // The handshake step a server takes once its ZAP handler has answered (RFC 27): `allowed` on
 // status 200, otherwise a refusal whose ERROR carries the status code, as libzmq sends it.
 import { zmqError, type ZmqError } from "../errors.js"
-import type { LocalIdentity } from "../engine/handshake.js"
+import type { LocalIdentity } from "../zmtp/ready.js"
 import type { Authenticator, HandshakeStep, ZapRequest } from "./mechanism.js"
 
 export async function stepAfterZap(

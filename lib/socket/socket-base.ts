@@ -2,21 +2,22 @@
 // send and receive, linger and close, events. Socket types plug in through the x* hooks and
 // never touch bytes; this file never routes messages itself.
 import type { EngineOptions } from "../engine/engine-host.js"
-import type { LocalIdentity } from "../engine/handshake.js"
 import { zmqError, type ZmqError } from "../errors.js"
 import { SocketEvents, type SocketEvent } from "../events.js"
 import { decodeFromWire, encodeForWire, type CodecName } from "../codec/message-codec.js"
+import type { SocketExtension } from "../pipe/extension.js"
 import { Pipe, type Message, type PipeOwner } from "../pipe/pipe.js"
 import { parseEndpoint } from "../transport/endpoint.js"
 import { immediateSend } from "../util/burst.js"
 import { KeepAlive } from "../util/keep-alive.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { PropertyList } from "../zmtp/metadata.js"
+import type { LocalIdentity } from "../zmtp/ready.js"
 import type { AdvertiseOptions, DiscoveryConfig } from "../discovery/index.js"
-import type { ConnectionOwner } from "./connection-owner.js"
-import { SocketEndpoints } from "./endpoints.js"
+import type { ConnectionOwner } from "../session/connection-owner.js"
+import { SocketEndpoints } from "../session/endpoints.js"
 import { defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
-import { securityFromOptions } from "../security/index.js"
+import { securityFromOptions } from "./security-options.js"
 import { Linger } from "./linger.js"
 import { Parked } from "./parked.js"
 import { waitForPeers } from "./peer-wait.js"
@@ -27,25 +28,6 @@ export interface ConnectOptions {
   routingId?: string
   /** mdns:// only: how the name is resolved (mDNS by default; static seeds or DNS SRV). */
   discovery?: DiscoveryConfig
-}
-
-/**
- * A protocol extension riding on a socket (e.g. reliable delivery): it sees the pipe life cycle
- * and the command frames the engine does not know, and adds READY properties. Every hook runs
- * after the socket type's own x* hook; none may throw.
- */
-export interface SocketExtension {
-  /** Extra READY properties (X- names). */
-  readonly properties: PropertyList
-  attached?(pipe: Pipe): void
-  /** The pipe got a handshaken connection; false refuses it (the connection is closed). */
-  connected?(pipe: Pipe): boolean
-  disconnected?(pipe: Pipe): void
-  detached?(pipe: Pipe): void
-  /** Runs before a parked send is retried. */
-  writable?(pipe: Pipe): void
-  command?(pipe: Pipe, name: string, data: Buffer): void
-  closing?(): void
 }
 
 export abstract class SocketBase implements PipeOwner, ConnectionOwner {

@@ -4,7 +4,7 @@ import { advertise, browse, type Advertisement, type AdvertiseOptions, type Brow
 import { zmqError, type ZmqError } from "../errors.js"
 import type { SocketEvent } from "../events.js"
 import type { SocketType } from "../zmtp/compat.js"
-import type { SocketEndpoints } from "./endpoints.js"
+import type { SocketEndpoints } from "../session/endpoints.js"
 
 /** What the glue needs from its socket. */
 export interface DiscoverySocket {

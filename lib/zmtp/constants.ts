@@ -30,6 +30,9 @@ export const COMMAND = {
   LEAVE: "LEAVE",
 } as const
 
+/** libzmq's ZMQ_GROUP_MAX_LENGTH: a RADIO/DISH group (JOIN/LEAVE, udp datagrams) is at most this long. */
+export const GROUP_MAX_LENGTH = 255
+
 /** RFC 37 "Heartbeats": at most 16 octets of PING context are echoed. */
 export const MAX_PING_CONTEXT = 16
 

@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from "node:util"
 import t from "tap"
 import fc from "fast-check"
 import type { ZmqError } from "../../lib/errors.js"
-import { encodeLocalReady } from "../../lib/engine/handshake.js"
+import { encodeLocalReady } from "../../lib/zmtp/ready.js"
 import {
   encodeCommand, encodeError, encodePing, encodePong, encodeReady, encodeSubscription, parseCommand,
   parseErrorReason, parsePing,

@@ -1,10 +1,10 @@
 // NULL-mechanism handshake helpers (RFC 37 "The NULL Security Mechanism"): what our READY says
 // and what a peer's READY must say. Pure functions; the engine owns timing and I/O.
 import { zmqError, type ZmqError } from "../errors.js"
-import { isCompatible, type SocketType } from "../zmtp/compat.js"
-import { MAX_IDENTITY_SIZE } from "../zmtp/constants.js"
-import { encodeReady } from "../zmtp/command.js"
-import { metadataSize, parseMetadata, writeMetadata, type Metadata, type PropertyList } from "../zmtp/metadata.js"
+import { isCompatible, type SocketType } from "./compat.js"
+import { MAX_IDENTITY_SIZE } from "./constants.js"
+import { encodeReady } from "./command.js"
+import { metadataSize, parseMetadata, writeMetadata, type Metadata, type PropertyList } from "./metadata.js"
 
 export interface LocalIdentity {
   socketType: SocketType

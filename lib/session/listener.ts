@@ -3,19 +3,19 @@
 // stop accepting and end the connections accepted here (libzmq terminates them too).
 import type { Socket as NetSocket } from "node:net"
 import type { ZmqError } from "../errors.js"
-import { handshakeFailure, type EngineClose, type EngineHost } from "../engine/engine-host.js"
+import type { EngineClose, EngineHost, HostedEngine } from "../engine/engine-host.js"
 import { StreamEngine } from "../engine/stream-engine.js"
-import type { LocalIdentity } from "../engine/handshake.js"
+import type { LocalIdentity } from "../zmtp/ready.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
-import { bindInproc, unbindInproc, type InprocAcceptor } from "../transport/inproc.js"
+import { bindInproc, unbindInproc, type InprocAcceptor } from "../engine/inproc-engine.js"
 import type { ReadHook } from "../transport/read-hook.js"
 import { listenStream, type StreamEndpoint, type StreamListener } from "../transport/stream-transport.js"
-import type { ConnectionOwner } from "./connection-owner.js"
+import { handshakeFailure, type ConnectionOwner } from "./connection-owner.js"
 
 export class Listener implements EngineHost, InprocAcceptor {
   private streamListener: StreamListener | undefined
-  private readonly engines = new Map<StreamEngine, Pipe | undefined>()
+  private readonly engines = new Map<HostedEngine, Pipe | undefined>()
   private readonly inprocPipes = new Set<Pipe>()
   private closed = false
   /** The resolved endpoint (lastEndpoint). */
@@ -74,7 +74,7 @@ export class Listener implements EngineHost, InprocAcceptor {
     this.engines.set(engine, undefined)
   }
 
-  onEngineReady(engine: StreamEngine, peer: PeerInfo): void {
+  onEngineReady(engine: HostedEngine, peer: PeerInfo): void {
     const pipe = this.owner.createPipe(this.endpoint)
     if (!this.owner.attachPipe(pipe)) return pipe.terminate()
     this.engines.set(engine, pipe)
@@ -83,7 +83,7 @@ export class Listener implements EngineHost, InprocAcceptor {
     this.owner.emit({ type: "handshake", address: this.endpoint })
   }
 
-  onEngineClosed(engine: StreamEngine, close: EngineClose): void {
+  onEngineClosed(engine: HostedEngine, close: EngineClose): void {
     const pipe = this.engines.get(engine)
     this.engines.delete(engine)
     if (pipe) {

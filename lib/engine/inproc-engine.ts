@@ -1,8 +1,9 @@
 // inproc:// : sockets in one process, joined pipe to pipe with no encoding (like libzmq, whose
 // inproc skips the codec). Buffers pass by reference. The registry maps names to bound sockets;
-// a connect() before the bind waits for it.
+// a connect() before the bind waits for it. The session floor (dialer, listener, ZAP client)
+// decides when to link; this file only links and moves messages.
 import { zmqError } from "../errors.js"
-import type { LocalIdentity } from "../engine/handshake.js"
+import type { LocalIdentity } from "../zmtp/ready.js"
 import type { Message, PeerInfo, Pipe, PipeEngine } from "../pipe/pipe.js"
 import { FlushRequest } from "../util/flush-scheduler.js"
 
@@ -138,4 +139,36 @@ export function linkPipes(
   engineB.peer = engineA
   a.pipe.attach(engineA, a.peer)
   b.pipe.attach(engineB, b.peer)
+}
+
+/** What the dialing side brings to linkToAcceptor(). */
+export interface InprocDialer {
+  pipe: Pipe
+  local: LocalIdentity
+  address: string
+  receivesSubscriptions: boolean
+  /** Runs once when the link ends from either side. */
+  onClosed: () => void
+}
+
+/**
+ * Links a dialing pipe to the socket bound at a name: the acceptor creates its own pipe, both
+ * are joined, and the acceptor is told. False when the acceptor refused the connection.
+ */
+export function linkToAcceptor(acceptor: InprocAcceptor, dialer: InprocDialer): boolean {
+  const ourInfo = inprocPeerInfo(dialer.local, dialer.address)
+  const theirPipe = acceptor.acceptInproc(ourInfo, dialer.address)
+  if (!theirPipe) return false
+  linkPipes(
+    {
+      pipe: dialer.pipe, peer: inprocPeerInfo(acceptor.local, dialer.address),
+      receivesSubscriptions: dialer.receivesSubscriptions, onClosed: dialer.onClosed,
+    },
+    {
+      pipe: theirPipe, peer: ourInfo, receivesSubscriptions: acceptor.receivesSubscriptions,
+      onClosed: () => acceptor.inprocClosed(theirPipe),
+    },
+  )
+  acceptor.inprocLinked(theirPipe)
+  return true
 }

@@ -1,7 +1,8 @@
 // The seam between connection management (dialers, listeners) and the socket that owns them.
 // Dialers and listeners create engines and pipes; the socket decides what a pipe means.
-import type { EngineOptions } from "../engine/engine-host.js"
-import type { LocalIdentity } from "../engine/handshake.js"
+import type { EngineClose, EngineOptions } from "../engine/engine-host.js"
+import { zmqError } from "../errors.js"
+import type { LocalIdentity } from "../zmtp/ready.js"
 import type { SocketEvent } from "../events.js"
 import type { Pipe } from "../pipe/pipe.js"
 import type { SocketType } from "../zmtp/compat.js"
@@ -26,4 +27,14 @@ export interface ConnectionOwner {
   /** The pipe is gone for good. */
   detachPipe(pipe: Pipe): void
   emit(event: SocketEvent): void
+}
+
+/** The event for a connection that ended before its handshake completed (none for a local close). */
+export function handshakeFailure(close: EngineClose, address: string): SocketEvent | undefined {
+  if (close.handshaken || close.kind === "local") return undefined
+  if (close.kind === "protocol") return { type: "handshake:error:protocol", address, ...(close.error ? { error: close.error } : {}) }
+  if (close.kind === "auth") return { type: "handshake:error:auth", address, ...(close.error ? { error: close.error } : {}) }
+  // Timeouts, and peers that hang up mid-handshake (libzmq does that on a socket-type mismatch).
+  const error = close.error ?? zmqError("ECONNRESET", "peer closed the connection during the handshake", { address })
+  return { type: "handshake:error:other", address, error }
 }

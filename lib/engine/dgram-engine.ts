@@ -5,10 +5,10 @@
 import { createSocket, type Socket as DgramSocket } from "node:dgram"
 import { isIP } from "node:net"
 import { zmqError } from "../errors.js"
-import { GROUP_MAX_LENGTH } from "../pattern/groups.js"
 import type { Message, Pipe, PipeEngine } from "../pipe/pipe.js"
 import { FlushRequest } from "../util/flush-scheduler.js"
-import type { Endpoint } from "./endpoint.js"
+import { GROUP_MAX_LENGTH } from "../zmtp/constants.js"
+import type { Endpoint } from "../transport/endpoint.js"
 
 export type UdpEndpoint = Extract<Endpoint, { transport: "udp" }>
 

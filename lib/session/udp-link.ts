@@ -2,7 +2,7 @@
 // once (there is no handshake), carried by a UdpSender or UdpReceiver engine.
 import { isIP } from "node:net"
 import { zmqError } from "../errors.js"
-import { UdpReceiver, UdpSender, type UdpEndpoint } from "../transport/udp.js"
+import { UdpReceiver, UdpSender, type UdpEndpoint } from "../engine/dgram-engine.js"
 import type { Pipe } from "../pipe/pipe.js"
 import type { ConnectionOwner } from "./connection-owner.js"
 

@@ -4,22 +4,20 @@
 // A protocol error (bad greeting, incompatible type, ERROR from the peer) stops reconnecting.
 import type { Socket as NetSocket } from "node:net"
 import { zmqError, type ZmqError } from "../errors.js"
-import { handshakeFailure, type EngineClose, type EngineHost } from "../engine/engine-host.js"
+import type { EngineClose, EngineHost, HostedEngine } from "../engine/engine-host.js"
 import { StreamEngine } from "../engine/stream-engine.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
-import {
-  awaitInprocBind, inprocPeerInfo, linkPipes, lookupInproc, type InprocAcceptor,
-} from "../transport/inproc.js"
+import { awaitInprocBind, linkToAcceptor, lookupInproc, type InprocAcceptor } from "../engine/inproc-engine.js"
 import { ReadHook } from "../transport/read-hook.js"
 import { dialStream, type StreamEndpoint } from "../transport/stream-transport.js"
 import { Backoff } from "../util/backoff.js"
 import { isCompatible } from "../zmtp/compat.js"
-import type { ConnectionOwner } from "./connection-owner.js"
+import { handshakeFailure, type ConnectionOwner } from "./connection-owner.js"
 
 export class Dialer implements EngineHost {
   private pipe: Pipe | undefined
-  private engine: StreamEngine | undefined
+  private engine: HostedEngine | undefined
   private stream: NetSocket | undefined
   private retryTimer: NodeJS.Timeout | undefined
   private cancelInprocWait: (() => void) | undefined
@@ -106,7 +104,7 @@ export class Dialer implements EngineHost {
     })
   }
 
-  onEngineReady(engine: StreamEngine, peer: PeerInfo): void {
+  onEngineReady(engine: HostedEngine, peer: PeerInfo): void {
     if (this.stopped || !this.ensurePipe()) return
     engine.attach(this.pipe!, peer)
     if (!this.owner.pipeConnected(this.pipe!)) return
@@ -114,7 +112,7 @@ export class Dialer implements EngineHost {
     this.owner.emit({ type: "handshake", address: this.address })
   }
 
-  onEngineClosed(engine: StreamEngine, close: EngineClose): void {
+  onEngineClosed(engine: HostedEngine, close: EngineClose): void {
     if (this.engine === engine) this.engine = undefined
     this.connectionEnded(close)
   }
@@ -161,26 +159,13 @@ export class Dialer implements EngineHost {
       return this.stop()
     }
     if (!this.ensurePipe()) return
-    const ourInfo = inprocPeerInfo(local, this.address)
-    const theirPipe = acceptor.acceptInproc(ourInfo, this.address)
-    if (!theirPipe) return this.stop()
-    this.link(acceptor, theirPipe, ourInfo)
-  }
-
-  private link(acceptor: InprocAcceptor, theirPipe: Pipe, ourInfo: PeerInfo): void {
     const pipe = this.pipe!
-    linkPipes(
-      {
-        pipe, peer: inprocPeerInfo(acceptor.local, this.address),
-        receivesSubscriptions: this.owner.receivesSubscriptions,
-        onClosed: () => this.inprocClosed(acceptor),
-      },
-      {
-        pipe: theirPipe, peer: ourInfo, receivesSubscriptions: acceptor.receivesSubscriptions,
-        onClosed: () => acceptor.inprocClosed(theirPipe),
-      },
-    )
-    acceptor.inprocLinked(theirPipe)
+    const linked = linkToAcceptor(acceptor, {
+      pipe, local, address: this.address,
+      receivesSubscriptions: this.owner.receivesSubscriptions,
+      onClosed: () => this.inprocClosed(acceptor),
+    })
+    if (!linked) return this.stop()
     this.owner.emit({ type: "connect", address: this.address })
     if (this.owner.pipeConnected(pipe)) this.owner.emit({ type: "handshake", address: this.address })
   }
