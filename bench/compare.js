@@ -196,7 +196,8 @@ function parseArgs(argv) {
         o.list = true
         break
       case "--node-args":
-        o.nodeArgs = value(i++, a).split(/\s+/).filter(Boolean)
+        if (argv[i + 1] === undefined) die(`${a} needs a value`)
+        o.nodeArgs = argv[++i].split(/\s+/).filter(Boolean) // its value starts with "--"
         break
       case "--charts":
         o.charts = value(i++, a) === "none" ? null : resolve(argv[i])

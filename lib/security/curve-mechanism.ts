@@ -33,6 +33,15 @@ function longNonce(prefix: string, random: Uint8Array): Uint8Array {
   return nonce
 }
 
+/**
+ * Runs a handshake step once the faster NaCl library is loaded (see nacl.ts): only the first
+ * handshake of a process waits, and only at a step after which the peer sends nothing until
+ * we answer (client: WELCOME, server: HELLO), so no command arrives while it waits.
+ */
+function afterNaclLoaded(step: () => HandshakeStep): HandshakeStep {
+  return nacl.sodiumSettled() ? step() : { kind: "pending", step: nacl.loadSodium().then(step) }
+}
+
 function cryptoFailure(what: string): HandshakeStep {
   return { kind: "fail", error: zmqError("ERR_ZMTP_CRYPTOGRAPHIC", what), auth: false }
 }
@@ -75,7 +84,7 @@ export class CurveClient implements Mechanism {
   onCommand(command: Command): HandshakeStep {
     if (command.name === COMMAND.ERROR) return refusedByPeer(command)
     if (command.name !== this.expecting) return unexpected(command, this.expecting)
-    return this.expecting === WELCOME ? this.onWelcome(command.data) : this.onReady(command.data)
+    return this.expecting === WELCOME ? afterNaclLoaded(() => this.onWelcome(command.data)) : this.onReady(command.data)
   }
 
   private onWelcome(data: Buffer): HandshakeStep {
@@ -129,7 +138,7 @@ export class CurveServer implements Mechanism {
 
   onCommand(command: Command): HandshakeStep {
     if (command.name !== this.expecting) return unexpected(command, this.expecting)
-    return this.expecting === HELLO ? this.onHello(command.data) : this.onInitiate(command.data)
+    return this.expecting === HELLO ? afterNaclLoaded(() => this.onHello(command.data)) : this.onInitiate(command.data)
   }
 
   private onHello(data: Buffer): HandshakeStep {

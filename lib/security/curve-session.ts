@@ -37,7 +37,14 @@ export class CurveSession {
   ) {
     this.sent = used.sent
     this.received = used.received
+    this.sendNonce = shortNonce(sendPrefix, 0n) as Buffer
+    this.receiveNonce = shortNonce(receivePrefix, 0n) as Buffer
   }
+
+  // One nonce buffer per direction, prefix written once: the primitives copy the nonce before
+  // they return, so only the counter changes per frame (no allocation per frame).
+  private readonly sendNonce: Buffer
+  private readonly receiveNonce: Buffer
 
   /** One frame as a MESSAGE frame. */
   seal(body: Buffer, innerFlags: number): Buffer {
@@ -45,7 +52,8 @@ export class CurveSession {
     // Nonce and box are written straight into the frame.
     const { frame, offset } = allocateCommand(MESSAGE, 8 + 16 + 1 + body.length)
     frame.writeBigUInt64BE(counter, offset)
-    sealInto(frame, offset + 8, innerFlags, body, shortNonce(this.sendPrefix, counter), this.key)
+    this.sendNonce.writeBigUInt64BE(counter, 16)
+    sealInto(frame, offset + 8, innerFlags, body, this.sendNonce, this.key)
     frame[0] = frame[0]! & ~FLAG_COMMAND // a data frame, as libzmq sends it
     return frame
   }
@@ -72,7 +80,8 @@ export class CurveSession {
     if (data.length < 8 + 16 + 1) return zmqError("ERR_ZMTP_MALFORMED_COMMAND_MESSAGE", "MESSAGE too short")
     const counter = data.readBigUInt64BE(0)
     if (counter <= this.received) return zmqError("ERR_ZMTP_CRYPTOGRAPHIC", "MESSAGE nonce did not increase")
-    const plain = openAfter(data.subarray(8), shortNonce(this.receivePrefix, counter), this.key)
+    this.receiveNonce.writeBigUInt64BE(counter, 16)
+    const plain = openAfter(data.subarray(8), this.receiveNonce, this.key)
     if (!plain || plain.length < 1) return zmqError("ERR_ZMTP_CRYPTOGRAPHIC", "MESSAGE box did not open")
     this.received = counter
     const body = Buffer.from(plain.buffer, plain.byteOffset + 1, plain.length - 1)

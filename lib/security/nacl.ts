@@ -7,7 +7,8 @@
 // tweetnacl does until then. Both compute the same functions byte for byte, so a connection may
 // switch in the middle. Loading starts when a socket first asks for CURVE (loadSodium()), not at
 // import: users without CURVE never pay for the 1 MB module. Nothing here is async to callers,
-// so socket constructors and handshake steps stay synchronous.
+// so socket constructors stay synchronous; the first CURVE handshake of a process waits for the
+// load (one pending step, tens of ms) so that its data phase never runs on the slow library.
 import tweetnacl from "tweetnacl"
 
 export interface KeyPair {
@@ -71,12 +72,10 @@ interface RawSodium {
 interface Sodium {
   libsodium?: RawSodium
   ready: Promise<void>
-  crypto_box_keypair(): { publicKey: Uint8Array; privateKey: Uint8Array }
   crypto_scalarmult_base(secretKey: Uint8Array): Uint8Array
   crypto_box_beforenm(publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array
   crypto_box_easy_afternm(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array
   crypto_box_open_easy_afternm(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array
-  randombytes_buf(length: number): Uint8Array
 }
 
 /**
@@ -139,9 +138,10 @@ function sodiumPrimitives(sodium: Sodium): Primitives {
   const scratch = raw && typeof raw._crypto_box_easy_afternm === "function" ? new Scratch(raw) : undefined
   return {
     name: "libsodium",
+    // what crypto_box_keypair computes, with entropy from node:crypto (see randomBytes)
     keyPair: () => {
-      const pair = sodium.crypto_box_keypair()
-      return { publicKey: pair.publicKey, secretKey: pair.privateKey }
+      const secretKey = tweetnacl.randomBytes(32)
+      return { publicKey: sodium.crypto_scalarmult_base(secretKey), secretKey }
     },
     publicKeyOf: (secretKey) => sodium.crypto_scalarmult_base(secretKey),
     beforenm: (publicKey, secretKey) => sodium.crypto_box_beforenm(publicKey, secretKey),
@@ -161,12 +161,15 @@ function sodiumPrimitives(sodium: Sodium): Primitives {
       plain.set(body, 1)
       out.set(sodium.crypto_box_easy_afternm(plain, nonce, key), offset)
     },
-    randomBytes: (length) => sodium.randombytes_buf(length),
+    // node:crypto via tweetnacl: libsodium's WebAssembly fetches entropy through a JS callback
+    // per call, which cost more than the Curve25519 key pair it was for
+    randomBytes: (length) => tweetnacl.randomBytes(length),
   }
 }
 
 let active: Primitives = TWEETNACL
 let loading: Promise<void> | undefined
+let settled = false
 
 /**
  * Starts loading libsodium once (later calls return the same promise). Resolves when it serves
@@ -183,7 +186,15 @@ export function loadSodium(): Promise<void> {
     .catch(() => {
       // no WebAssembly here (or the module failed to load): tweetnacl computes the same boxes
     })
+    .finally(() => {
+      settled = true
+    })
   return loading
+}
+
+/** Whether loadSodium() has finished (either way): nothing faster is coming. */
+export function sodiumSettled(): boolean {
+  return settled
 }
 
 /** Which library computes the primitives right now. */

@@ -21,8 +21,8 @@ export function curveKey(value: unknown): Uint8Array | undefined {
 export function securityFromOptions(options: Record<string, unknown>): SecurityConfig {
   const domain = options.zapDomain === null || options.zapDomain === undefined ? "" : String(options.zapDomain)
   const secretKey = curveKey(options.curveSecretKey)
-  // The first CURVE socket starts loading the faster NaCl library; until it is ready (a few
-  // tens of ms), handshakes compute the same boxes with the pure-JS one.
+  // The first CURVE socket starts loading the faster NaCl library (lib/security/nacl.ts); the
+  // first handshake waits for it.
   if (options.curveServer === true || options.curveServerKey) void loadSodium()
   if (options.curveServer === true) {
     if (!secretKey) return { mechanism: "INVALID", error: zmqError("EINVAL", "A CURVE server needs curveSecretKey") }
