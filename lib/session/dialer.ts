@@ -92,7 +92,7 @@ export class Dialer implements EngineHost {
     this.owner.emit({ type: "connect:delay", address: this.address })
     const onError = (error: Error) => {
       if (this.stream === stream) this.stream = undefined
-      this.scheduleRetry(zmqError("ECONNREFUSED", error.message, { address: this.address, cause: error }))
+      this.scheduleRetry(zmqError("ECONNREFUSED", (error as { detail?: string }).detail ?? error.message, { address: this.address, cause: error }))
     }
     stream.once("error", onError)
     stream.once("connect", () => {

@@ -41,7 +41,7 @@ export const OPTION_TABLE = {
   relaxed: { kind: "bool", default: false, only: ["REQ"] },
   correlate: { kind: "bool", default: false, only: ["REQ"] },
   noDrop: { kind: "bool", default: false, only: PUBLISHING },
-  conflate: { kind: "bool", default: false, only: ["PUSH", "PULL", "DEALER", "SUB", "PUB", "XPUB"] },
+  conflate: { kind: "bool", default: false, only: ["PUSH", "PULL", "DEALER", "SUB", "PUB", "XPUB", "SCATTER", "GATHER"] },
   invertMatching: { kind: "bool", default: false, only: ["PUB", "SUB", "XPUB"] },
   verbosity: { kind: "verbosity", default: null, only: ["XPUB"] },
   manual: { kind: "bool", default: false, only: ["XPUB"] },

@@ -17,7 +17,7 @@ const SCHEME = /^([a-z0-9+]+):\/\/(.*)$/
 export function parseEndpoint(address: string, forBind: boolean): Endpoint {
   if (typeof address !== "string") throw new TypeError("Endpoint must be a string")
   const match = SCHEME.exec(address)
-  if (!match) throw zmqError("EINVAL", `Invalid endpoint ${JSON.stringify(address)}: expected scheme://address`)
+  if (!match) throw invalid(address, "expected scheme://address")
   const [, scheme, rest] = match as unknown as [string, string, string]
   switch (scheme) {
     case "tcp": return { transport: "tcp", address, ...parseHostPort(address, rest, forBind) }
@@ -27,11 +27,11 @@ export function parseEndpoint(address: string, forBind: boolean): Endpoint {
       return { transport: "inproc", address, name: rest }
     case "udp": return parseUdp(address, rest, forBind)
     case "mdns":
-      if (forBind) throw zmqError("EINVAL", "mdns:// endpoints are for connect(); use advertise() to announce a bound socket")
+      if (forBind) throw invalid(address, "mdns:// endpoints are for connect(); use advertise() to announce a bound socket")
       if (!/^[^\s./][^\s]{0,62}$/.test(rest)) throw invalid(address, "service name must be 1 to 63 characters")
       return { transport: "mdns", address, name: rest }
     default:
-      throw zmqError("EPROTONOSUPPORT", `Transport ${scheme} is not supported (tcp, ipc, inproc, udp, mdns are)`)
+      throw zmqError("EPROTONOSUPPORT", `Transport ${scheme} is not supported (tcp, ipc, inproc, udp, mdns are)`, { address })
   }
 }
 
@@ -51,7 +51,7 @@ function parseHostPort(address: string, rest: string, forBind: boolean) {
 function parseIpc(address: string, rest: string): Endpoint {
   if (rest.length === 0) throw invalid(address, "missing path")
   if (rest.startsWith("@")) {
-    if (process.platform !== "linux") throw zmqError("EINVAL", "abstract ipc names need Linux")
+    if (process.platform !== "linux") throw invalid(address, "abstract ipc names need Linux")
     return { transport: "ipc", address, path: `\0${rest.slice(1)}`, abstract: true }
   }
   if (Buffer.byteLength(rest) > 107) throw invalid(address, "unix socket path longer than 107 bytes")
@@ -66,7 +66,7 @@ function parseUdp(address: string, rest: string, forBind: boolean): Endpoint {
 }
 
 function invalid(address: string, reason: string) {
-  return zmqError("EINVAL", `Invalid endpoint ${JSON.stringify(address)}: ${reason}`)
+  return zmqError("EINVAL", `Invalid endpoint ${JSON.stringify(address)}: ${reason}`, { address })
 }
 
 /** Formats a resolved tcp address as an endpoint (IPv6 in brackets). */
