@@ -6,3 +6,4 @@ export { Server, type ServerMessage, type ServerRoutingOptions } from "./socket/
 export { Client } from "./socket/client.js"
 export { Scatter, type ScatterOptions } from "./socket/scatter.js"
 export { Gather, type GatherOptions } from "./socket/gather.js"
+export { Datagram } from "./socket/datagram.js"

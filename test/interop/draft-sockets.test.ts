@@ -4,6 +4,7 @@
 import t from "tap"
 import * as draft from "zeromq/draft.js"
 import { Client } from "../../lib/socket/client.js"
+import { Datagram } from "../../lib/socket/datagram.js"
 import { Gather } from "../../lib/socket/gather.js"
 import { Scatter } from "../../lib/socket/scatter.js"
 import { Server } from "../../lib/socket/server.js"
@@ -97,3 +98,40 @@ t.test("a brokerless Server refuses an unknown routing id with EHOSTUNREACH and 
   await server.send("single", { routingId })
   t.same((await within(client.receive(), 5000, "reply")).map(String), ["single"])
 })
+
+for (const side of ["brokerless Datagram -> libzmq Datagram", "libzmq Datagram -> brokerless Datagram"] as const) {
+  t.test(`${side}: raw udp both ways, replies by the address frame`, async (t) => {
+    const ours = new Datagram({ linger: 0 })
+    const theirs = new draft.Datagram({ linger: 0 })
+    t.teardown(() => { ours.close(); theirs.close() })
+    type AnyDgram = { bind(a: string): Promise<void>; send(m: [Buffer | string, Buffer | string]): Promise<void>; receive(): Promise<Buffer[]>; lastEndpoint: string | null }
+    const [asker, answerer] = (side.startsWith("brokerless") ? [ours, theirs] : [theirs, ours]) as unknown as [AnyDgram, AnyDgram]
+    // libzmq needs a concrete udp port: take a free one from a Datagram of ours first.
+    const probe = new Datagram({ linger: 0 })
+    await probe.bind("udp://127.0.0.1:0")
+    const answererEndpoint = probe.lastEndpoint!
+    probe.close()
+    await answerer.bind(answererEndpoint)
+    const askerProbe = new Datagram({ linger: 0 })
+    await askerProbe.bind("udp://127.0.0.1:0")
+    const askerEndpoint = askerProbe.lastEndpoint!
+    askerProbe.close()
+    await asker.bind(askerEndpoint)
+    const target = answererEndpoint.slice("udp://".length)
+    // libzmq binds its udp socket after bind() returns: ask until an answer comes (bounded).
+    const answered = within((async () => {
+      const [from, body] = await answerer.receive()
+      await answerer.send([from!, `answer:${body}`])
+    })(), 5000, "answerer")
+    const got = within(asker.receive(), 5000, "answer")
+    const retry = setInterval(() => void asker.send([target, "question"]), 100)
+    t.teardown(() => clearInterval(retry))
+    await asker.send([target, "question"])
+    await answered
+    const [from, body] = await got
+    clearInterval(retry)
+    // libzmq writes the address frame as a C string (a trailing 0x00); ours has none.
+    t.equal(String(from).replace(/\0$/, ""), target)
+    t.equal(String(body), "answer:question")
+  })
+}

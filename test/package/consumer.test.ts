@@ -68,6 +68,7 @@ t.test("require() works for the main entry, brokerless/draft and brokerless/v5-c
   t.match(r.stdout, /main entry: push -> pull ok/)
   t.match(r.stdout, /errors are the entry's ZmqError/)
   t.match(r.stdout, /v5-compat: push -> pull ok/)
+  t.match(r.stdout, /draft entry: client -> server -> client ok/)
   t.match(r.stdout, /done/)
 })
 

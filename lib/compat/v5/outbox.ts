@@ -66,7 +66,7 @@ export class Outbox {
       const next = this.queue.shift()
       if (next === undefined) return
       const hasRoom = this.target.writable
-      const sending = this.target.send(next.frames)
+      const sending = sendNow(this.target, next.frames)
       this.awaitingReply = this.isRequest
       this.sent()
       if (hasRoom) {
@@ -84,5 +84,14 @@ export class Outbox {
   private settle({ callback }: Outgoing, error?: Error): void {
     if (callback) return error ? invoke(callback, error) : invoke(callback)
     if (error) this.failed(error)
+  }
+}
+
+/** The v6 send as a promise, also when it throws at once (EBUSY, a bad message). */
+function sendNow(target: SendTarget, frames: unknown[]): Promise<void> {
+  try {
+    return target.send(frames)
+  } catch (error) {
+    return Promise.reject(error)
   }
 }
