@@ -4,7 +4,7 @@
 // the exports map, the files list, the CommonJS build and its nested package.json.
 import t from "tap"
 import { spawnSync, type SpawnSyncReturns } from "node:child_process"
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { REPO_ROOT, sourceFile } from "../helpers/paths.js"
@@ -76,4 +76,40 @@ t.test("import works from the same installed package", async (t) => {
   const r = run(process.execPath, ["consumer.mjs"], app, 30_000)
   t.equal(r.status, 0, explain(r))
   t.match(r.stdout, /import: push -> pull ok/)
+})
+
+// Typings: TypeScript written against zeromq.js (fixtures/typings: the main API, draft sockets,
+// the 5.x API) must type-check against zeromq itself (so it is real zeromq.js code), and then,
+// with only the import switched, against the installed brokerless: as an ES module (.mts) and
+// as CommonJS (.cts, which resolves the "require" types).
+const FIXTURES = ["app", "draft", "v5"]
+const tsc = (cwd: string, files: string[]) => run(process.execPath, [
+  join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "--strict", "--noEmit", "--target", "es2022",
+  "--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node", "--typeRoots", join(REPO_ROOT, "node_modules", "@types"),
+  ...files,
+], cwd, 120_000)
+
+t.test("the zeromq.js-style TypeScript fixtures type-check against zeromq itself", async (t) => {
+  const ref = join(work, "zeromq-app")
+  mkdirSync(join(ref, "node_modules"), { recursive: true })
+  symlinkSync(join(REPO_ROOT, "node_modules", "zeromq"), join(ref, "node_modules", "zeromq"), "dir")
+  writeFileSync(join(ref, "package.json"), JSON.stringify({ name: "zeromq-app", private: true, type: "commonjs" }))
+  for (const name of FIXTURES) cpSync(sourceFile("test", "package", "fixtures", "typings", `${name}.ts`), join(ref, `${name}.ts`))
+  const r = tsc(ref, FIXTURES.map((name) => `${name}.ts`))
+  t.equal(r.status, 0, explain(r))
+})
+
+t.test("the same TypeScript, switched to brokerless, type-checks as ESM and as CommonJS", async (t) => {
+  const files: string[] = []
+  for (const name of FIXTURES) {
+    const source = readFileSync(sourceFile("test", "package", "fixtures", "typings", `${name}.ts`), "utf8")
+    const switched = source.replace(/from "zeromq\//g, 'from "brokerless/').replace(/from "zeromq"/g, 'from "brokerless"')
+    t.not(switched, source, `${name}.ts imports zeromq`)
+    for (const ext of ["mts", "cts"]) {
+      writeFileSync(join(app, `${name}.${ext}`), switched)
+      files.push(`${name}.${ext}`)
+    }
+  }
+  const r = tsc(app, files)
+  t.equal(r.status, 0, explain(r))
 })
