@@ -6,6 +6,7 @@ import { parseEndpoint } from "../transport/endpoint.js"
 import type { ConnectionOwner } from "./connection-owner.js"
 import { Dialer } from "./dialer.js"
 import { Listener } from "./listener.js"
+import type { BindOptions } from "./ws-session.js"
 import { checkUdpUse, UdpBinding, UdpConnection } from "./udp-link.js"
 
 /** A bind: a listener (tcp, ipc, inproc) or a bound udp port (Dish). */
@@ -24,7 +25,7 @@ export class SocketEndpoints {
   constructor(private readonly owner: ConnectionOwner) {}
 
   /** Binds and returns the resolved endpoint (ephemeral port filled in). */
-  async bind(address: string): Promise<string> {
+  async bind(address: string, options: BindOptions = {}): Promise<string> {
     this.assertNotBusy()
     const endpoint = parseEndpoint(address, true)
     if (endpoint.transport === "mdns") {
@@ -34,7 +35,7 @@ export class SocketEndpoints {
     this.bindBusy = true
     let listener: Binding
     try {
-      listener = endpoint.transport === "udp" ? await UdpBinding.open(this.owner, endpoint) : await Listener.open(this.owner, endpoint)
+      listener = endpoint.transport === "udp" ? await UdpBinding.open(this.owner, endpoint) : await Listener.open(this.owner, endpoint, options)
     } catch (error) {
       this.owner.emit({ type: "bind:error", address, error: error as ZmqError })
       throw error

@@ -15,6 +15,8 @@ import type { PropertyList } from "../zmtp/metadata.js"
 import type { LocalIdentity } from "../zmtp/ready.js"
 import type { AdvertiseOptions, DiscoveryConfig } from "../discovery/index.js"
 import type { ConnectionOwner } from "../session/connection-owner.js"
+import type { BindOptions } from "../session/ws-session.js"
+import type { WsSettings } from "../transport/ws-link.js"
 import { SocketEndpoints } from "../session/endpoints.js"
 import { defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
 import { securityFromOptions } from "./security-options.js"
@@ -95,11 +97,12 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   // ---- endpoints ---------------------------------------------------------------------------
 
-  async bind(address: string): Promise<void> {
+  /** `options.server`: a ws/wss bind attaches to this Node http(s).Server instead of listening. */
+  async bind(address: string, options: BindOptions = {}): Promise<void> {
     this.assertOpen()
     this.assertSecurity()
     try {
-      this.lastEndpoint = await this.endpoints.bind(address)
+      this.lastEndpoint = await this.endpoints.bind(address, options)
     } finally {
       this.closeIfRequested()
     }
@@ -327,6 +330,19 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
       receivesSubscriptions: this.receivesSubscriptions,
       address,
       security: securityFromOptions(o),
+    }
+  }
+
+  wsSettings(): WsSettings {
+    const o = this.options
+    const text = (value: unknown) => (typeof value === "string" ? value : undefined)
+    return {
+      tls: {
+        keyPem: text(o.wssKeyPem), certPem: text(o.wssCertPem), trustPem: text(o.wssTrustPem),
+        hostname: text(o.wssHostname), trustSystem: o.wssTrustSystem !== false,
+      },
+      // The WebSocket layer refuses a message over the limit before buffering it all.
+      maxPayload: (o.maxMessageSize as number) >= 0 ? (o.maxMessageSize as number) + 64 : 0, // flag octet and CURVE box overhead
     }
   }
 

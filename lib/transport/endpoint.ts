@@ -9,6 +9,8 @@ export type Endpoint =
   | { transport: "inproc"; address: string; name: string }
   | { transport: "udp"; address: string; host: string; port: number; iface: string | undefined }
   | { transport: "mdns"; address: string; name: string }
+  /** ws:// and wss:// (RFC 45): `path` starts with "/" ("/" when the endpoint has none). */
+  | { transport: "ws" | "wss"; address: string; host: string; port: number; anyHost: boolean; path: string }
 
 export type TransportName = Endpoint["transport"]
 
@@ -26,12 +28,13 @@ export function parseEndpoint(address: string, forBind: boolean): Endpoint {
       if (rest.length === 0 || rest.length > 255) throw invalid(address, "inproc name must be 1 to 255 characters")
       return { transport: "inproc", address, name: rest }
     case "udp": return parseUdp(address, rest, forBind)
+    case "ws": case "wss": return parseWs(scheme, address, rest, forBind)
     case "mdns":
       if (forBind) throw invalid(address, "mdns:// endpoints are for connect(); use advertise() to announce a bound socket")
       if (!/^[^\s./][^\s]{0,62}$/.test(rest)) throw invalid(address, "service name must be 1 to 63 characters")
       return { transport: "mdns", address, name: rest }
     default:
-      throw zmqError("EPROTONOSUPPORT", `Transport ${scheme} is not supported (tcp, ipc, inproc, udp, mdns are)`, { address })
+      throw zmqError("EPROTONOSUPPORT", `Transport ${scheme} is not supported (tcp, ipc, inproc, udp, mdns, ws, wss are)`, { address })
   }
 }
 
@@ -63,6 +66,16 @@ function parseUdp(address: string, rest: string, forBind: boolean): Endpoint {
   const iface = semicolon === -1 ? undefined : rest.slice(0, semicolon)
   const hostPort = parseHostPort(address, semicolon === -1 ? rest : rest.slice(semicolon + 1), forBind)
   return { transport: "udp", address, host: hostPort.host, port: hostPort.port, iface }
+}
+
+/** ws://host:port/path; the port may be left out when connecting (80 for ws, 443 for wss). */
+function parseWs(scheme: "ws" | "wss", address: string, rest: string, forBind: boolean): Endpoint {
+  const slash = rest.indexOf("/")
+  let hostPort = slash === -1 ? rest : rest.slice(0, slash)
+  const path = slash === -1 ? "/" : rest.slice(slash)
+  if (!/^\/[\x21-\x7e]*$/.test(path)) throw invalid(address, "path must be printable ASCII without spaces")
+  if (!forBind && !/:([0-9]+|\*)$/.test(hostPort)) hostPort += scheme === "ws" ? ":80" : ":443"
+  return { transport: scheme, address, path, ...parseHostPort(address, hostPort, forBind) }
 }
 
 function invalid(address: string, reason: string) {
