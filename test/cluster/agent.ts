@@ -23,6 +23,8 @@ const report = (ev: string, detail: object = {}): void => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const sockets: SocketBase[] = []
 let stopping = false
+let finishing = false // SIGUSR2: a sender stops sending, drains its buffer and reports "drained"
+process.on("SIGUSR2", () => { finishing = true })
 
 process.on("SIGTERM", () => {
   stopping = true
@@ -69,7 +71,7 @@ async function push(r: Extract<Role, { role: "push" }>): Promise<void> {
   report("ready")
   const fd = openSync(r.log, "a")
   const gap = r.rate === undefined ? 0 : 1000 / r.rate
-  for (let i = r.from ?? 0; i < r.count && !stopping; i++) {
+  for (let i = r.from ?? 0; i < r.count && !stopping && !finishing; i++) {
     const id = `${r.prefix}${i}`
     await sock.send(id)
     writeSync(fd, `${id}\n`) // accepted: send() resolved, so it must be delivered

@@ -103,7 +103,6 @@ const reliable: Scenario = {
 
 const fanout: Scenario = {
   name: "pub/sub fan-out to 5 hosts",
-  quick: true,
   async run(ctx) {
     const pub = agent(ctx, 6, { role: "pub", bind: "tcp://198.18.0.6:7002", rate: 200 })
     await pub.waitFor("ready", 30_000)
