@@ -7,8 +7,8 @@ import type { SocketEvent } from "../events.js"
 import type { Pipe } from "../pipe/pipe.js"
 import type { SocketType } from "../zmtp/compat.js"
 
-export interface ConnectionOwner {
-  readonly type: SocketType
+/** How a socket's connections are made; read each time a connection starts. */
+export interface ConnectionSettings {
   readonly localIdentity: LocalIdentity
   /** PUB/XPUB: SUBSCRIBE/CANCEL from peers become 0x01/0x00 messages. */
   readonly receivesSubscriptions: boolean
@@ -17,6 +17,11 @@ export interface ConnectionOwner {
   /** Reconnect back-off (options reconnectInterval, reconnectMaxInterval). */
   reconnectPolicy(): { interval: number; maxInterval: number }
   engineOptions(address: string): EngineOptions
+}
+
+export interface ConnectionOwner {
+  readonly type: SocketType
+  readonly settings: ConnectionSettings
   createPipe(endpoint: string): Pipe
   /** A new pipe (possibly not connected yet); false refuses it (e.g. a second PAIR peer). */
   attachPipe(pipe: Pipe): boolean

@@ -1,25 +1,20 @@
-// The socket core every pattern shares: options, endpoints (bind/connect), the single parked
-// send and receive, linger and close, events. Socket types plug in through the x* hooks and
-// never touch bytes; this file never routes messages itself.
-import type { EngineOptions } from "../engine/engine-host.js"
-import { zmqError, type ZmqError } from "../errors.js"
+// The socket core every pattern shares: options, endpoints (bind/connect, through the session
+// floor), the message edge (message-flow.ts), linger and close, events. Socket types plug in
+// through the x* hooks and never touch bytes; this file never routes messages itself.
+import { zmqError } from "../errors.js"
 import { SocketEvents, type SocketEvent } from "../events.js"
-import { decodeFromWire, encodeForWire, type CodecName } from "../codec/message-codec.js"
 import type { SocketExtension } from "../pipe/extension.js"
 import { Pipe, type Message, type PipeOwner } from "../pipe/pipe.js"
-import { parseEndpoint } from "../transport/endpoint.js"
-import { immediateSend } from "../util/burst.js"
 import { KeepAlive } from "../util/keep-alive.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { PropertyList } from "../zmtp/metadata.js"
-import type { LocalIdentity } from "../zmtp/ready.js"
 import type { AdvertiseOptions, DiscoveryConfig } from "../discovery/index.js"
 import type { ConnectionOwner } from "../session/connection-owner.js"
 import { SocketEndpoints } from "../session/endpoints.js"
 import { defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
-import { securityFromOptions } from "./security-options.js"
+import { ConnectionConfig, connectRoutingId } from "./connection-config.js"
 import { Linger } from "./linger.js"
-import { Parked } from "./parked.js"
+import { MessageFlow } from "./message-flow.js"
 import { waitForPeers } from "./peer-wait.js"
 import { SocketDiscovery } from "./socket-discovery.js"
 
@@ -37,12 +32,13 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   protected readonly options: OptionValues
   protected readonly pipes = new Set<Pipe>()
   private readonly endpoints = new SocketEndpoints(this)
-  private readonly parkedSend = new Parked<void, Message>(() => this.updateKeepAlive())
-  private readonly parkedReceive = new Parked<unknown>(() => this.updateKeepAlive())
+  private readonly flow: MessageFlow
   private readonly keepAlive = new KeepAlive()
   private isClosed = false
   private readonly lingering: Linger
   private discoveryGlue: SocketDiscovery | undefined
+  /** How this socket's connections are made (ConnectionOwner; internal). */
+  readonly settings: ConnectionConfig
   private peerWaiters = 0
   /** Set by a socket type's constructor to plug an extension in (see SocketExtension). */
   protected extension: SocketExtension | undefined
@@ -50,15 +46,24 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   protected constructor(readonly type: SocketType, options: object = {}) {
     this.lingering = new Linger({ type, pipes: this.pipes, terminate: () => this.terminate() })
     this.options = defaultOptions(type)
+    const self = this
+    this.flow = new MessageFlow({
+      get closed() { return self.isClosed },
+      get envelopeSize() { return self.envelopeSize },
+      trySend: (message) => this.xsend(message),
+      tryReceive: () => this.xreceive(),
+      codecError: (error) => this.emit({ type: "codec:error", error }),
+      parkingChanged: () => this.updateKeepAlive(),
+    }, this.options)
+    this.settings = new ConnectionConfig(type, this.options, () =>
+      this.extension ? [...this.readyProperties(), ...this.extension.properties] : this.readyProperties())
     for (const [name, value] of Object.entries(options)) {
       if (!hasOption(type, name)) throw new TypeError(`Unknown option ${name} for a ${type} socket`)
       this.options[name] = validateOption(name, value)
     }
   }
 
-  get closed(): boolean {
-    return this.isClosed
-  }
+  get closed(): boolean { return this.isClosed }
 
   /** A receive() now would resolve at once. */
   get readable(): boolean {
@@ -95,7 +100,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   async bind(address: string): Promise<void> {
     this.assertOpen()
-    this.assertSecurity()
+    this.settings.assertSecurity()
     this.lastEndpoint = await this.endpoints.bind(address)
     this.discoveryGlue?.refresh()
   }
@@ -108,22 +113,14 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   connect(address: string, options: ConnectOptions = {}): void {
     this.assertOpen()
-    this.assertSecurity()
-    if (address.startsWith("mdns://")) {
-      const { name } = parseEndpoint(address, false) as { name: string }
-      const discovery = (options.discovery ?? this.options.discovery) as DiscoveryConfig | null
-      return this.discoveryGlueOf().browse(name, discovery ? { discovery } : {})
-    }
-    if (options.routingId !== undefined && this.type !== "ROUTER") {
-      throw zmqError("EINVAL", "connect() routingId is for Router sockets")
-    }
-    const routingId = options.routingId === undefined ? undefined : Buffer.from(validateOption("routingId", options.routingId) as string)
-    this.endpoints.connect(address, routingId)
+    this.settings.assertSecurity()
+    if (address.startsWith("mdns://")) return this.mdns.browse(address, options.discovery)
+    this.endpoints.connect(address, connectRoutingId(this.type, options.routingId))
   }
 
   disconnect(address: string): void {
     this.assertOpen()
-    if (address.startsWith("mdns://")) return this.discoveryGlueOf().unbrowse(address.slice(7))
+    if (address.startsWith("mdns://")) return this.mdns.unbrowse(address)
     this.endpoints.disconnect(address)
   }
 
@@ -147,9 +144,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   }
 
   /** Resolved endpoints this socket is bound to. */
-  boundEndpoints(): string[] {
-    return this.endpoints.bound()
-  }
+  boundEndpoints(): string[] { return this.endpoints.bound() }
 
   // ---- discovery (extension) ----------------------------------------------------------------
 
@@ -159,104 +154,32 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
    */
   advertise(name: string, options: AdvertiseOptions = {}): void {
     this.assertOpen()
-    const discovery = this.options.discovery as DiscoveryConfig | null
-    this.discoveryGlueOf().advertise(name, { ...(discovery ? { discovery } : {}), ...options })
+    this.mdns.advertise(name, options)
   }
 
   /** Withdraws an advertisement (goodbye packets), resolving once sent. */
   unadvertise(name: string): Promise<void> {
-    return this.discoveryGlueOf().unadvertise(name)
+    return this.mdns.unadvertise(name)
   }
 
-  private discoveryGlueOf(): SocketDiscovery {
-    return (this.discoveryGlue ??= new SocketDiscovery({
-      type: this.type,
-      closed: () => this.isClosed,
-      boundEndpoints: () => this.boundEndpoints(),
-      extensions: () => ({
-        ...(this.options.codec !== null ? { codec: String(this.options.codec) } : {}),
-        ...(this.options.reliable ? { reliable: "1" } : {}),
-      }),
-      endpoints: this.endpoints,
-      emit: (event) => this.emit(event),
-    }))
-  }
+  private get mdns(): SocketDiscovery { return (this.discoveryGlue ??= new SocketDiscovery(this, this.endpoints, this.options)) }
 
   // ---- send / receive ----------------------------------------------------------------------
 
-  protected sendMessage(message: unknown): Promise<void> {
-    if (this.isClosed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
-    if (this.parkedSend.waiting) return Promise.reject(zmqError("EBUSY", "Socket is busy writing; only one send can wait at a time"))
-    try {
-      const frames = encodeForWire(message, this.options.codec as CodecName, this.envelopeSize, this.options.maxMessageSize as number)
-      if (this.xsend(frames)) return immediateSend()
-      const timeout = this.options.sendTimeout as number
-      if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "Socket is busy writing (no peer has room)"))
-      const parked = this.parkedSend.park(frames, timeout, "send")
-      this.updateKeepAlive()
-      return parked
-    } catch (error) {
-      return Promise.reject(error)
-    }
-  }
+  protected sendMessage(message: unknown): Promise<void> { return this.flow.send(message) }
 
-  protected receiveMessage(): Promise<unknown> {
-    if (this.isClosed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
-    if (this.parkedReceive.waiting) return Promise.reject(zmqError("EBUSY", "Socket is busy reading; only one receive can wait at a time"))
-    const value = this.nextIncoming()
-    if (value !== NOTHING) return Promise.resolve(value)
-    const timeout = this.options.receiveTimeout as number
-    if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "No message available"))
-    const parked = this.parkedReceive.park(undefined, timeout, "receive")
-    this.updateKeepAlive()
-    return parked
-  }
+  protected receiveMessage(): Promise<unknown> { return this.flow.receive() }
 
-  /**
-   * Async iteration: yields until the socket closes. `receive` defaults to the plain receive;
-   * Request/Reply pass their own so that iterating out of turn rejects with EFSM, not hangs.
-   */
-  protected async *messages(receive: () => Promise<unknown> = () => this.receiveMessage()): AsyncGenerator<unknown, void, undefined> {
-    while (!this.isClosed) {
-      try {
-        yield await receive()
-      } catch (error) {
-        if (this.isClosed) return
-        throw error
-      }
-    }
-  }
-
-  /** A received message (decoded when a codec is set), or NOTHING. */
-  private nextIncoming(): unknown {
-    for (let frames = this.xreceive(); frames; frames = this.xreceive()) {
-      try {
-        return decodeFromWire(frames, this.options.codec as CodecName, this.envelopeSize)
-      } catch (error) {
-        // A peer's bad payload must not reject the caller: report it and read on.
-        this.emit({ type: "codec:error", error: error as ZmqError })
-      }
-    }
-    return NOTHING
+  /** Async iteration until close; Request/Reply pass their own `receive` (out of turn: EFSM). */
+  protected messages(receive: () => Promise<unknown> = () => this.receiveMessage()): AsyncGenerator<unknown, void, undefined> {
+    return this.flow.messages(receive)
   }
 
   /** Subclasses call this when a parked send may now succeed. */
-  protected wakeSender(): void {
-    const frames = this.parkedSend.payload
-    if (!frames || !this.parkedSend.waiting) return
-    try {
-      if (this.xsend(frames)) this.parkedSend.resolve()
-    } catch (error) {
-      this.parkedSend.reject(error as ZmqError)
-    }
-  }
+  protected wakeSender(): void { this.flow.wakeSender() }
 
   /** Subclasses call this when a message may be available. */
-  protected wakeReceiver(): void {
-    if (!this.parkedReceive.waiting) return
-    const value = this.nextIncoming()
-    if (value !== NOTHING) this.parkedReceive.resolve(value)
-  }
+  protected wakeReceiver(): void { this.flow.wakeReceiver() }
 
   // ---- PipeOwner ---------------------------------------------------------------------------
 
@@ -281,42 +204,6 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   }
 
   // ---- ConnectionOwner ---------------------------------------------------------------------
-
-  get localIdentity(): LocalIdentity {
-    const routingId = this.options.routingId
-    return {
-      socketType: this.type,
-      routingId: typeof routingId === "string" ? Buffer.from(routingId) : undefined,
-      properties: this.extension ? [...this.readyProperties(), ...this.extension.properties] : this.readyProperties(),
-    }
-  }
-
-  get receivesSubscriptions(): boolean {
-    return this.type === "PUB" || this.type === "XPUB"
-  }
-
-  get pipesOnlyWhenConnected(): boolean {
-    return this.options.immediate as boolean
-  }
-
-  reconnectPolicy(): { interval: number; maxInterval: number } {
-    return { interval: this.options.reconnectInterval as number, maxInterval: this.options.reconnectMaxInterval as number }
-  }
-
-  engineOptions(address: string): EngineOptions {
-    const o = this.options
-    return {
-      local: this.localIdentity,
-      handshakeInterval: o.handshakeInterval as number,
-      heartbeatInterval: o.heartbeatInterval as number,
-      heartbeatTimeout: o.heartbeatTimeout as number,
-      heartbeatTimeToLive: o.heartbeatTimeToLive as number,
-      maxMessageSize: o.maxMessageSize as number,
-      receivesSubscriptions: this.receivesSubscriptions,
-      address,
-      security: securityFromOptions(o),
-    }
-  }
 
   createPipe(endpoint: string): Pipe {
     return new Pipe(this, this.options.sendHighWaterMark as number, this.options.receiveHighWaterMark as number, endpoint)
@@ -352,9 +239,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     this.lingering.check()
   }
 
-  emit(event: SocketEvent): void {
-    this.events.emit(event)
-  }
+  emit(event: SocketEvent): void { this.events.emit(event) }
 
   // ---- close and linger --------------------------------------------------------------------
 
@@ -362,9 +247,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   close(): void {
     if (this.isClosed) return
     this.isClosed = true
-    const cancelled = zmqError("EAGAIN", "Socket was closed")
-    this.parkedSend.reject(cancelled)
-    this.parkedReceive.reject(cancelled)
+    this.flow.cancel(zmqError("EAGAIN", "Socket was closed"))
     this.closing()
     if (!this.lingering.start(this.options.linger as number)) return this.terminate()
     this.endpoints.stopAccepting()
@@ -392,22 +275,14 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   /** Holds the process open only while something is pending (a parked call, lingering). */
   private updateKeepAlive(): void {
-    const needed = this.parkedSend.waiting || this.parkedReceive.waiting || this.lingering.active || this.peerWaiters > 0
+    const needed = this.flow.waiting || this.lingering.active || this.peerWaiters > 0
     this.keepAlive.update(needed, this.isClosed)
   }
 
   protected assertOpen(): void {
     if (this.isClosed) throw zmqError("EBADF", "Socket is closed")
   }
-
-  /** Security options that cannot work are refused here, before any connection is made. */
-  private assertSecurity(): void {
-    const security = securityFromOptions(this.options)
-    if (security.mechanism === "INVALID") throw security.error
-  }
 }
-
-const NOTHING = Symbol("nothing")
 
 installOptionAccessors(
   SocketBase.prototype,
