@@ -10,7 +10,9 @@
 // see security/mechanism.ts), and its session ?? CLEAR_SESSION does the data-phase framing
 // (encode a batch; decodeMessage/decodeCommand take frame bodies, so any framing can feed them).
 // A ZMTP byte stream reuses HandshakeDriver, StreamReader and StreamWriter as StreamEngine does.
-// Commands from the socket arrive through the pipe; unknown commands go to pipe.owner.onPipeCommand.
+// Commands from the socket arrive in pipe.commands (flush them with the messages; zmtp/command
+// encodePipeCommand gives their ZMTP frame); commands the engine does not handle itself go to
+// pipe.owner.onPipeCommand. The socket never calls the engine.
 import type { ZmqError } from "../errors.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { SecurityConfig } from "../security/mechanism.js"

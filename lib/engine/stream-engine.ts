@@ -7,9 +7,7 @@ import { zmqError, type ZmqError } from "../errors.js"
 import type { Message, PeerInfo, Pipe, PipeEngine } from "../pipe/pipe.js"
 import type { MechanismSession, SessionSink } from "../security/mechanism.js"
 import type { ReadHook } from "../transport/read-hook.js"
-import {
-  encodeCommand, encodeError, encodePing, encodePong, parseErrorReason, parsePing, type Command,
-} from "../zmtp/command.js"
+import { encodeError, encodePing, encodePong, parseErrorReason, parsePing, subscriptionMessage, type Command } from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
 import { FrameDecoder, type DecoderSink } from "../zmtp/decoder.js"
 import type { CloseKind, EngineClose, EngineHost, EngineOptions, HostedEngine } from "./engine-host.js"
@@ -131,11 +129,7 @@ export class StreamEngine implements PipeEngine, HostedEngine, DecoderSink, Sess
   }
 
   private onSubscription(name: string, prefix: Buffer): void {
-    if (!this.options.receivesSubscriptions) return
-    const message = Buffer.allocUnsafe(prefix.length + 1)
-    message[0] = name === COMMAND.SUBSCRIBE ? 1 : 0
-    prefix.copy(message, 1)
-    this.onSessionMessage([message])
+    if (this.options.receivesSubscriptions) this.onSessionMessage([subscriptionMessage(prefix, name === COMMAND.SUBSCRIBE)])
   }
 
   // ---- handshake ---------------------------------------------------------------------------
@@ -162,12 +156,6 @@ export class StreamEngine implements PipeEngine, HostedEngine, DecoderSink, Sess
 
   flush(): void {
     if (this.state === State.Ready) this.writer.flush()
-  }
-
-  sendCommand(name: string, data: Buffer): boolean {
-    if (this.state !== State.Ready) return false
-    this.writer.queueCommand(encodeCommand(name, data))
-    return true
   }
 
   sendPing(ttlDeciseconds: number): void {

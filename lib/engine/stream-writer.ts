@@ -1,12 +1,12 @@
-// The output side of a stream engine (ws Sender): queued command frames, then batches taken
-// from the pipe, encoded by the mechanism's session and written under cork. It keeps a write
+// The output side of a stream engine (ws Sender): the engine's own commands (PING, PONG) and the
+// pipe's (encoded for the peer's ZMTP version), then batches of messages taken from the pipe, encoded by the mechanism's session and written under cork. It keeps a write
 // window in flight (instead of Node's 16 KiB high-water mark) and waits for 'drain' beyond it.
 // Flushes are coalesced per turn of the event loop (util/flush-scheduler.ts).
 import type { Socket as NetSocket } from "node:net"
 import type { Message, Pipe } from "../pipe/pipe.js"
 import type { MechanismSession } from "../security/mechanism.js"
 import { FlushRequest } from "../util/flush-scheduler.js"
-import { encodeSubscription } from "../zmtp/command.js"
+import { encodePipeCommand } from "../zmtp/command.js"
 
 /** Most octets taken from the pipe per batch (one encode allocation, one writev). */
 const MAX_FLUSH_BYTES = 256 * 1024
@@ -47,7 +47,7 @@ export class StreamWriter {
     this.commands = []
   }
 
-  /** An encoded command frame, sent before the next batch of messages. */
+  /** An encoded command frame of the engine's own (PING, PONG), sent before the next batch. */
   queueCommand(frame: Buffer): void {
     this.commands.push(frame)
     this.requestFlush()
@@ -80,8 +80,8 @@ export class StreamWriter {
     const pipe = this.pipe!
     const commands = this.commands
     this.commands = []
-    for (let sub = pipe.subscriptions.shift(); sub; sub = pipe.subscriptions.shift()) {
-      commands.push(encodeSubscription(sub.prefix, sub.subscribe, this.peerMinor))
+    for (let command = pipe.commands.shift(); command; command = pipe.commands.shift()) {
+      commands.push(encodePipeCommand(command.name, command.data, this.peerMinor))
     }
     const batch: Message[] = []
     let bytes = 0
@@ -103,7 +103,7 @@ export class StreamWriter {
 
   private hasOutput(): boolean {
     const pipe = this.pipe!
-    return pipe.outbound.length > 0 || pipe.subscriptions.length > 0 || this.commands.length > 0
+    return pipe.outbound.length > 0 || pipe.commands.length > 0 || this.commands.length > 0
   }
 
   private afterFlush(): void {
