@@ -5,6 +5,8 @@ import { parseCommand } from "../zmtp/command.js"
 import type { MechanismSession, SessionSink } from "./mechanism.js"
 
 class ClearSession implements MechanismSession {
+  readonly transparent = true
+
   encode(commandFrames: Buffer[], messages: readonly (readonly Buffer[])[]): Buffer[] {
     if (messages.length > 0) encodeMessages(messages, commandFrames)
     return commandFrames

@@ -51,6 +51,11 @@ export interface SessionSink {
  */
 export interface MechanismSession {
   /**
+   * Frames travel as they are (NULL, PLAIN): an engine with its own framing (ZWS) may frame
+   * messages itself. When false, every buffer encode() returns is one whole ZMTP frame.
+   */
+  readonly transparent: boolean
+  /**
    * The wire form of a batch, in order: `commandFrames` (encoded ZMTP command frames), then
    * every frame of every message. May append to and return `commandFrames`; never keeps it.
    */

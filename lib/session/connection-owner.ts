@@ -6,6 +6,7 @@ import type { LocalIdentity } from "../zmtp/ready.js"
 import type { SocketEvent } from "../events.js"
 import type { Pipe } from "../pipe/pipe.js"
 import type { SocketType } from "../zmtp/compat.js"
+import type { WsSettings } from "../transport/ws-link.js"
 
 /** How a socket's connections are made; read each time a connection starts. */
 export interface ConnectionSettings {
@@ -17,6 +18,8 @@ export interface ConnectionSettings {
   /** Reconnect back-off (options reconnectInterval, reconnectMaxInterval). */
   reconnectPolicy(): { interval: number; maxInterval: number }
   engineOptions(address: string): EngineOptions
+  /** ws/wss: TLS material and the largest message (options wss*, maxMessageSize). */
+  wsSettings(): WsSettings
 }
 
 export interface ConnectionOwner {

@@ -6,6 +6,7 @@ import type { EngineOptions } from "../engine/engine-host.js"
 import { zmqError } from "../errors.js"
 import type { SecurityConfig } from "../security/mechanism.js"
 import type { ConnectionSettings } from "../session/connection-owner.js"
+import type { WsSettings } from "../transport/ws-link.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { PropertyList } from "../zmtp/metadata.js"
 import type { LocalIdentity } from "../zmtp/ready.js"
@@ -66,6 +67,21 @@ export class ConnectionConfig implements ConnectionSettings {
       receivesSubscriptions: this.receivesSubscriptions,
       address,
       security: this.security(),
+    }
+  }
+
+  wsSettings(): WsSettings {
+    const o = this.options
+    const text = (value: unknown) => (typeof value === "string" ? value : undefined)
+    const maxMessageSize = o.maxMessageSize as number
+    return {
+      tls: {
+        keyPem: text(o.wssKeyPem), certPem: text(o.wssCertPem), trustPem: text(o.wssTrustPem),
+        hostname: text(o.wssHostname), trustSystem: o.wssTrustSystem !== false,
+      },
+      // The WebSocket layer refuses a message over the limit before buffering it all (+64:
+      // the flag octet and the CURVE box overhead).
+      maxPayload: maxMessageSize >= 0 ? maxMessageSize + 64 : 0,
     }
   }
 

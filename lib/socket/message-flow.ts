@@ -42,7 +42,8 @@ export class MessageFlow {
 
   send(message: unknown): Promise<void> {
     if (this.host.closed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
-    if (this.parkedSend.waiting) return Promise.reject(zmqError("EBUSY", "Socket is busy writing; only one send can wait at a time"))
+    // Thrown, not rejected, as zeromq.js does: a second concurrent send is a programming error.
+    if (this.parkedSend.waiting) throw zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time")
     try {
       const frames = encodeForWire(message, this.options.codec as CodecName, this.host.envelopeSize, this.options.maxMessageSize as number)
       if (this.host.trySend(frames)) return immediateSend()
@@ -58,7 +59,7 @@ export class MessageFlow {
 
   receive(): Promise<unknown> {
     if (this.host.closed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
-    if (this.parkedReceive.waiting) return Promise.reject(zmqError("EBUSY", "Socket is busy reading; only one receive can wait at a time"))
+    if (this.parkedReceive.waiting) throw zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time")
     const value = this.nextIncoming()
     if (value !== NOTHING) return Promise.resolve(value)
     const timeout = this.options.receiveTimeout as number
@@ -77,7 +78,8 @@ export class MessageFlow {
       try {
         yield await receive()
       } catch (error) {
-        if (this.host.closed) return
+        // Closing ends the iteration; any other failure (EFSM...) still reaches the caller.
+        if (this.host.closed && isCloseError(error)) return
         throw error
       }
     }
@@ -119,4 +121,10 @@ export class MessageFlow {
     }
     return NOTHING
   }
+}
+
+/** The errors a pending receive gets when the socket closes under it. */
+function isCloseError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === "EAGAIN" || code === "EBADF"
 }

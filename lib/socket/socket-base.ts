@@ -10,12 +10,13 @@ import type { SocketType } from "../zmtp/compat.js"
 import type { PropertyList } from "../zmtp/metadata.js"
 import type { AdvertiseOptions, DiscoveryConfig } from "../discovery/index.js"
 import type { ConnectionOwner } from "../session/connection-owner.js"
+import type { BindOptions } from "../session/ws-session.js"
 import { SocketEndpoints } from "../session/endpoints.js"
 import { defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
 import { ConnectionConfig, connectRoutingId } from "./connection-config.js"
 import { Linger } from "./linger.js"
 import { MessageFlow } from "./message-flow.js"
-import { waitForPeers } from "./peer-wait.js"
+import { connectedCount, waitForPeers } from "./peer-wait.js"
 import { SocketDiscovery } from "./socket-discovery.js"
 
 export interface ConnectOptions {
@@ -35,6 +36,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   private readonly flow: MessageFlow
   private readonly keepAlive = new KeepAlive()
   private isClosed = false
+  private closeRequested = false // close() was called while a bind/unbind was in flight
   private readonly lingering: Linger
   private discoveryGlue: SocketDiscovery | undefined
   /** How this socket's connections are made (ConnectionOwner; internal). */
@@ -66,14 +68,10 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   get closed(): boolean { return this.isClosed }
 
   /** A receive() now would resolve at once. */
-  get readable(): boolean {
-    return !this.isClosed && this.xhasIn
-  }
+  get readable(): boolean { return !this.isClosed && this.xhasIn }
 
   /** A send() now would be queued at once. */
-  get writable(): boolean {
-    return !this.isClosed && this.xhasOut
-  }
+  get writable(): boolean { return !this.isClosed && this.xhasOut }
 
   // ---- hooks for socket types ---------------------------------------------------------------
 
@@ -98,16 +96,17 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   // ---- endpoints ---------------------------------------------------------------------------
 
-  async bind(address: string): Promise<void> {
+  /** `options.server`: a ws/wss bind attaches to this Node http(s).Server instead of listening. */
+  async bind(address: string, options: BindOptions = {}): Promise<void> {
     this.assertOpen()
     this.settings.assertSecurity()
-    this.lastEndpoint = await this.endpoints.bind(address)
+    this.lastEndpoint = await this.settled(this.endpoints.bind(address, options))
     this.discoveryGlue?.refresh()
   }
 
   async unbind(address: string): Promise<void> {
     this.assertOpen()
-    this.endpoints.unbind(address)
+    await this.settled(this.endpoints.unbind(address))
     this.discoveryGlue?.refresh()
   }
 
@@ -125,11 +124,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   }
 
   /** Peers whose handshake has completed and whose connection is live. */
-  get peerCount(): number {
-    let count = 0
-    for (const pipe of this.pipes) if (pipe.connected) count++
-    return count
-  }
+  get peerCount(): number { return connectedCount(this.pipes) }
 
   /**
    * Resolves once at least `count` peers have completed the handshake (the slow-joiner fix:
@@ -246,12 +241,23 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   /** Closes the socket. Queued outbound messages get `linger` ms (-1: until sent) to leave. */
   close(): void {
     if (this.isClosed) return
+    // zeromq.js: a close() during bind/unbind takes effect once that operation has settled.
+    if (this.endpoints.busy) return void (this.closeRequested = true)
     this.isClosed = true
     this.flow.cancel(zmqError("EAGAIN", "Socket was closed"))
     this.closing()
     if (!this.lingering.start(this.options.linger as number)) return this.terminate()
     this.endpoints.stopAccepting()
     this.updateKeepAlive()
+  }
+
+  /** A bind/unbind in flight; a close() requested meanwhile happens once it settled (zeromq.js). */
+  private async settled<T>(operation: Promise<T>): Promise<T> {
+    try {
+      return await operation
+    } finally {
+      if (this.closeRequested && !this.endpoints.busy) this.close()
+    }
   }
 
   /** Extensions stop here (discovery withdraws; subclasses extend for their own state). */

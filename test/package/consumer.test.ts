@@ -62,11 +62,13 @@ t.before(() => {
   if (r.status !== 0) throw new Error(`npm install of the tarball failed: ${explain(r)}`)
 })
 
-t.test("require() works for the main entry and brokerless/draft from a CommonJS project", async (t) => {
+t.test("require() works for the main entry, brokerless/draft and brokerless/v5-compat from a CommonJS project", async (t) => {
   const r = run(process.execPath, ["consumer.cjs"], app, 30_000)
   t.equal(r.status, 0, explain(r))
   t.match(r.stdout, /main entry: push -> pull ok/)
   t.match(r.stdout, /errors are the entry's ZmqError/)
+  t.match(r.stdout, /v5-compat: push -> pull ok/)
+  t.match(r.stdout, /draft entry: client -> server -> client ok/)
   t.match(r.stdout, /done/)
 })
 
