@@ -411,7 +411,7 @@ for (const [ri, row] of rows.entries()) {
     const ok = p.runs.filter((r) => r.status === "OK")
     if (p.status === "OK" && ok.length) {
       p.median = {}
-      for (const key of ["rate", "mbps", "p50us", "p99us", "p999us", "meanUs", "loss", "pubRate", "totalRate", "routerConnKB", "dealerConnKB"]) {
+      for (const key of ["rate", "mbps", "p50us", "p99us", "p999us", "meanUs", "loss", "pubRate", "totalRate", "routerConnKB", "dealerConnKB", "e2eRate"]) {
         const m = median(ok.map((r) => r[key]))
         if (m !== null) p.median[key] = m
       }
@@ -437,7 +437,9 @@ function cellValue(row, m) {
   }
   if (row.kind === "churn") return `${fmtCount(m.rate)} conn/s`
   if (row.kind === "fanIn") return `${fmtCount(m.rate)} msg/s · ${fmtNum(m.routerConnKB)} KB/conn`
-  return `${fmtCount(m.rate)} msg/s · ${fmtNum(m.mbps)} MB/s`
+  // large messages: also end to end (first send -> last receive), see README "The 1 MiB question"
+  const e2e = row.size >= 64 * KiB && m.e2eRate ? ` (e2e ${fmtNum((m.e2eRate * row.size) / 1e6)})` : ""
+  return `${fmtCount(m.rate)} msg/s · ${fmtNum(m.mbps)} MB/s${e2e}`
 }
 
 const notes = []

@@ -207,7 +207,11 @@ async function throughput(spawn, row, count, endpoint) {
   }
   const secs = result.ns / 1e9
   const rate = (count - 1) / secs
-  return { secs, rate, mbps: (rate * size) / 1e6, sendSecs: sent.ns / 1e9 }
+  // End to end: the sender's first send() to the receiver's last message. The row's rate (first
+  // to last message at the receiver) leaves out how long the first message took to arrive.
+  const e2eSecs = result.end && sent.start ? Number(BigInt(result.end) - BigInt(sent.start)) / 1e9 : null
+  const e2eRate = e2eSecs > 0 ? count / e2eSecs : null
+  return { secs, rate, mbps: (rate * size) / 1e6, sendSecs: sent.ns / 1e9, e2eRate }
 }
 
 /** req/rep: replier binds, requester connects, warm-up round trips, then timed round trips. */

@@ -161,8 +161,9 @@ const roles = {
       bytes += payload.length
       if (msg.length !== frames || payload.length !== size || payload[0] !== FILL || payload[size - 1] !== FILL) bad++
     }
-    const ns = elapsed(t0)
-    await report({ t: "result", count, bytes, bad, ns })
+    const end = hrtime.bigint()
+    // hrtime is CLOCK_MONOTONIC, shared by all processes: the driver compares it with the sender's start
+    await report({ t: "result", count, bytes, bad, ns: Number(end - t0), end: String(end) })
   },
 
   /** Push or Dealer: connects and sends `count` identical messages, one await each. */
@@ -179,7 +180,7 @@ const roles = {
     const n = cfg.count
     const t0 = hrtime.bigint()
     for (let i = 0; i < n; i++) await sock.send(buf)
-    await report({ t: "sent", count: n, ns: elapsed(t0) })
+    await report({ t: "sent", count: n, ns: elapsed(t0), start: String(t0) })
   },
 
   /** Reply: binds and echoes `count` requests (warm-up included). */
