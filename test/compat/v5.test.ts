@@ -2,6 +2,7 @@
 // (the `zeromq` package) so that old `zmq`-era code talks to native peers unchanged.
 import t from "tap"
 import * as zmq from "../../lib/v5-compat.js"
+import zmqDefault from "../../lib/v5-compat.js"
 import * as native from "zeromq"
 import { uniqAddress } from "../helpers/address.js"
 import { within } from "../helpers/events.js"
@@ -223,4 +224,14 @@ t.test("interop: a v5 rep serves a libzmq Request, a v5 req asks a libzmq Reply"
   const [request] = await within(nativeRep.receive(), 5000, "native request")
   await nativeRep.send(`native:${request}`)
   t.same(await reply, ["native:hello"])
+})
+
+t.test("the default export is the whole API (import zmq from \"brokerless/v5-compat\")", async (t) => {
+  t.equal(zmqDefault.socket, zmq.socket)
+  t.equal(zmqDefault.ZMQ_SNDMORE, zmq.ZMQ_SNDMORE)
+  t.equal(zmqDefault.proxy, zmq.proxy)
+  t.equal(zmqDefault.version, zmq.version)
+  const s = zmqDefault.socket("push")
+  t.equal(s.type, "push")
+  s.close()
 })
