@@ -87,6 +87,10 @@ export class Pipe {
   routingId: Buffer | undefined
   /** Extension hook (see PipeTransform); set by the owner, kept across reconnects. */
   transform: PipeTransform | undefined
+  /** Position in the owning LoadBalancer's array, -1 in none (written only by LoadBalancer). */
+  outSlot = -1
+  /** Position in the owning FairQueue's array, -1 in none (written only by FairQueue). */
+  inSlot = -1
   /** Below the send high-water mark: a strategy may write to it. */
   writable = true
   terminated = false
