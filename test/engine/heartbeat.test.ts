@@ -1,4 +1,4 @@
-// ZMTP 3.1 heartbeats (RFC 37, zmtp-notes §6) over real tcp: silent peers are dropped after the
+// ZMTP 3.1 heartbeats (RFC 37, docs/wire-notes.md §6) over real tcp: silent peers are dropped after the
 // timeout, live peers (brokerless or libzmq) stay connected, PING carries our TTL and a peer's
 // TTL is honoured. Waits count PING/PONG frames seen on the wire; nothing sleeps blindly.
 import { spawn } from "node:child_process"

@@ -1,4 +1,4 @@
-// ZMTP 3.0 peers and subscriptions (RFC 23 vs RFC 37; zmtp-notes §5): a 3.0 peer sends and
+// ZMTP 3.0 peers and subscriptions (RFC 23 vs RFC 37; docs/wire-notes.md §5): a 3.0 peer sends and
 // expects subscriptions as message frames starting 0x01 (subscribe) / 0x00 (cancel), a 3.1
 // peer as SUBSCRIBE/CANCEL commands. The encoding follows the peer's greeting, per connection.
 import { createServer, type Socket } from "node:net"

@@ -1,6 +1,6 @@
 // Sends that can be queued resolve at once, yet long bursts still yield to the event loop, and a
-// publisher bursting to a live subscriber flushes instead of dropping (API.md "Where we follow
-// libzmq": "Long bursts must still yield to the event loop").
+// publisher bursting to a live subscriber flushes instead of dropping (README "Differences from
+// zeromq.js": no 512-send EBUSY rule, yet long bursts still yield to the event loop).
 import t from "tap"
 import { Publisher } from "../../lib/socket/publisher.js"
 import { Subscriber } from "../../lib/socket/subscriber.js"

@@ -1,4 +1,4 @@
-// The socket contract of API.md shared by every type: errors and their codes, options,
+// The socket contract (README "Sending and receiving", "Options", "Errors") shared by every type: errors and their codes, options,
 // high-water marks, timeouts, iteration, events and close.
 import t from "tap"
 import { Pair } from "../../lib/socket/pair.js"
