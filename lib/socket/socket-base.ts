@@ -16,7 +16,7 @@ import type { LocalIdentity } from "../zmtp/ready.js"
 import type { AdvertiseOptions, DiscoveryConfig } from "../discovery/index.js"
 import type { ConnectionOwner } from "../session/connection-owner.js"
 import { SocketEndpoints } from "../session/endpoints.js"
-import { defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
+import { CONFLATED_QUEUES, defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
 import { securityFromOptions } from "./security-options.js"
 import { Linger } from "./linger.js"
 import { Parked } from "./parked.js"
@@ -319,7 +319,8 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   }
 
   createPipe(endpoint: string): Pipe {
-    return new Pipe(this, this.options.sendHighWaterMark as number, this.options.receiveHighWaterMark as number, endpoint)
+    const conflate = this.options.conflate === true ? CONFLATED_QUEUES[this.type] : undefined
+    return new Pipe(this, this.options.sendHighWaterMark as number, this.options.receiveHighWaterMark as number, endpoint, conflate)
   }
 
   attachPipe(pipe: Pipe): boolean {
