@@ -7,18 +7,21 @@
 //
 // See bench/README.md.
 
-import { appendFileSync, existsSync, readFileSync } from "node:fs"
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { arch, availableParallelism, cpus, loadavg, platform } from "node:os"
 import { isAbsolute, relative, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { measure, probe } from "./harness.js"
+import { logLogChart } from "./svg-chart.js"
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url))
 const DEFAULT_BROKERLESS = new URL("../dist/index.js", import.meta.url)
 const DEFAULT_JSON = fileURLToPath(new URL("./results.jsonl", import.meta.url))
+const DEFAULT_CHARTS = fileURLToPath(new URL("./charts", import.meta.url))
 const KiB = 1024
 const MiB = 1024 * KiB
-const LIBS = ["zeromq", "brokerless"]
+const LIBS = ["zeromq", "brokerless", "net"]
+const RAW_NET = new URL("./raw-net.js", import.meta.url).href
 
 // ---- rows ------------------------------------------------------------------------------------
 // `count` is sized for roughly 0.5-2 s per measurement with zeromq on a small (2-core) machine;
@@ -44,6 +47,7 @@ function buildRows() {
         send: "push",
         recv: "pull",
         classes: ["Push", "Pull"],
+        raw: true,
         ...THROUGHPUT_COUNTS[size],
       })
     }
@@ -95,7 +99,39 @@ function buildRows() {
     quick: 20_000,
     classes: ["Dealer", "Router"],
   })
+  rows.push(...scaleRows())
   for (const row of rows) row.id = `${row.scenario} ${row.transport} ${sizeLabel(row.size)}`
+  return rows
+}
+
+// Scale: how cost grows with peers, subscribers, subscriptions, and connection churn. `chart`
+// groups rows into one SVG (x = the row's `x`).
+function scaleRows() {
+  const rows = []
+  for (const [dealers, count, quick] of [[1, 100_000, 20_000], [100, 100_000, 20_000], [1000, 100_000, 20_000], [5000, 100_000, 20_000]]) {
+    rows.push({ scenario: `router, ${fmtInt(dealers)} dealers`, kind: "fanIn", transport: "tcp", size: 16, dealers, count, quick, classes: ["Dealer", "Router"], chart: "dealers", x: dealers })
+  }
+  for (const [subscribers, count, quick] of [[1, 100_000, 20_000], [10, 30_000, 6_000], [100, 4_000, 1_000], [500, 1_000, 300]]) {
+    rows.push({
+      scenario: `pub/sub fan-out, ${fmtInt(subscribers)} subs`,
+      kind: "pubsub",
+      transport: "tcp",
+      size: 64,
+      subscribers,
+      subProcesses: 2,
+      count,
+      quick,
+      classes: ["Publisher", "Subscriber"],
+      chart: "subscribers",
+      x: subscribers,
+    })
+  }
+  for (const [topics, count, quick] of [[1, 100_000, 20_000], [1000, 100_000, 20_000], [100_000, 100_000, 20_000]]) {
+    rows.push({ scenario: `pub/sub, ${fmtInt(topics)} subscriptions`, kind: "pubsub", transport: "tcp", size: 64, subscribers: 1, topics, count, quick, classes: ["Publisher", "Subscriber"], chart: "subscriptions", x: topics })
+  }
+  for (const [curve, count, quick] of [[false, 2_000, 400], [true, 1_000, 200]]) {
+    rows.push({ scenario: `churn, ${curve ? "CURVE" : "NULL"}`, kind: "churn", transport: "tcp", size: 16, curve, parallel: 8, count, quick, classes: ["Dealer", "Router"] })
+  }
   return rows
 }
 
@@ -104,17 +140,20 @@ const USAGE = `usage: node bench/compare.js [options]
   --quick            1 run per library and few messages (smoke test, < 1 min)
   --runs N           measurements per library per row, median reported (default 3; --quick: 1)
   --filter S         only rows whose name contains S (case-insensitive; repeatable, OR-ed)
-  --libs A,B         libraries to run: zeromq,brokerless (default both)
+  --libs A,B         libraries to run: zeromq,brokerless,net (default all; net = the raw
+                     node:net ceiling, push/pull rows only)
   --brokerless SPEC  module to use as "brokerless" (default ../dist/index.js; a path or a package
                      name, e.g. --brokerless zeromq to check the harness with zeromq on both sides)
   --json [FILE]      append one JSON line per row to FILE (default bench/results.jsonl)
   --timeout SEC      hard limit per measurement; children are killed by PID (default 30; --quick: 10)
   --scale F          multiply all message counts by F (default 1)
+  --node-args S      extra node flags for every child, e.g. "--cpu-prof --cpu-prof-dir=prof"
+  --charts DIR       write SVG charts of the scale rows to DIR (default bench/charts; "none": off)
   --list             print the row names and exit
   --help             this text`
 
 function parseArgs(argv) {
-  const o = { quick: false, runs: null, filters: [], libs: [...LIBS], brokerless: null, json: null, timeout: null, scale: 1, list: false }
+  const o = { quick: false, runs: null, filters: [], libs: [...LIBS], brokerless: null, json: null, timeout: null, scale: 1, list: false, nodeArgs: [], charts: DEFAULT_CHARTS }
   const value = (i, name) => {
     const v = argv[i + 1]
     if (v === undefined || v.startsWith("--")) die(`${name} needs a value`)
@@ -156,6 +195,13 @@ function parseArgs(argv) {
       case "--list":
         o.list = true
         break
+      case "--node-args":
+        if (argv[i + 1] === undefined) die(`${a} needs a value`)
+        o.nodeArgs = argv[++i].split(/\s+/).filter(Boolean) // its value starts with "--"
+        break
+      case "--charts":
+        o.charts = value(i++, a) === "none" ? null : resolve(argv[i])
+        break
       case "--help":
       case "-h":
         console.log(USAGE)
@@ -194,6 +240,8 @@ function sizeLabel(n) {
   if (n >= KiB && n % KiB === 0) return `${n / KiB} KiB`
   return `${n} B`
 }
+
+const fmtInt = (n) => n.toLocaleString("en-US")
 
 function fmtCount(x) {
   if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`
@@ -240,7 +288,7 @@ const env = {
 // Which libraries can run, and which classes they lack.
 const libs = {}
 for (const name of LIBS) {
-  const spec = name === "zeromq" ? "zeromq" : brokerlessSpec(opts.brokerless)
+  const spec = name === "zeromq" ? "zeromq" : name === "net" ? RAW_NET : brokerlessSpec(opts.brokerless)
   const lib = { name, spec, selected: opts.libs.includes(name), ok: false, classes: new Set(), note: "" }
   libs[name] = lib
   if (!lib.selected) {
@@ -273,6 +321,7 @@ function readVersion(file) {
 
 function libLine(lib) {
   if (!lib.ok) return `${lib.name}: ${lib.note}`
+  if (lib.name === "net") return "node:net: the ceiling, push/pull over plain node:net with 4-octet length prefixes (bench/raw-net.js)"
   const what =
     lib.name === "zeromq"
       ? `zeromq ${lib.pkgVersion ?? "?"}${lib.version ? ` (libzmq ${lib.version})` : ""}`
@@ -300,6 +349,7 @@ console.log("")
 function availability(lib, row) {
   if (!lib.selected) return { run: false, why: "skipped" }
   if (!lib.ok) return { run: false, why: "n/a (not built)" }
+  if (lib.name === "net" && !row.raw) return { run: false, why: "—" }
   const missing = row.classes.filter((c) => !lib.classes.has(c))
   if (missing.length) return { run: false, why: `n/a (no ${missing.join(", ")})` }
   return { run: true }
@@ -334,7 +384,8 @@ for (const [ri, row] of rows.entries()) {
     for (const name of order) {
       const p = per[name]
       if (!wantsRun(p)) continue
-      const r = await measure(row, libs[name].spec, p.count, { timeoutMs: opts.timeout * 1000 })
+      const progress = (what) => console.error(`[${ri + 1}/${rows.length}] ${row.id} ${name}: ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`)
+      const r = await measure(row, libs[name].spec, p.count, { timeoutMs: opts.timeout * 1000, progress, nodeArgs: opts.nodeArgs })
       p.runs.push(r)
       const what =
         r.status !== "OK"
@@ -359,7 +410,7 @@ for (const [ri, row] of rows.entries()) {
     const ok = p.runs.filter((r) => r.status === "OK")
     if (p.status === "OK" && ok.length) {
       p.median = {}
-      for (const key of ["rate", "mbps", "p50us", "p99us", "meanUs", "loss", "pubRate"]) {
+      for (const key of ["rate", "mbps", "p50us", "p99us", "p999us", "meanUs", "loss", "pubRate", "totalRate", "routerConnKB", "dealerConnKB"]) {
         const m = median(ok.map((r) => r[key]))
         if (m !== null) p.median[key] = m
       }
@@ -375,8 +426,16 @@ for (const [ri, row] of rows.entries()) {
 
 // ---- table -----------------------------------------------------------------------------------
 function cellValue(row, m) {
-  if (row.kind === "latency") return `p50 ${fmtNum(m.p50us)} µs · p99 ${fmtNum(m.p99us)} µs`
-  if (row.kind === "pubsub") return `${fmtCount(m.rate)} msg/s/sub · loss ${(m.loss * 100).toFixed(1)}%`
+  if (row.kind === "latency") {
+    const p999 = m.p999us === undefined ? "" : ` · p99.9 ${fmtNum(m.p999us)} µs`
+    return `p50 ${fmtNum(m.p50us)} µs · p99 ${fmtNum(m.p99us)} µs${p999}`
+  }
+  if (row.kind === "pubsub") {
+    const total = row.subscribers > 1 && m.totalRate !== undefined ? ` · ${fmtCount(m.totalRate)} total` : ""
+    return `${fmtCount(m.rate)} msg/s/sub${total} · loss ${(m.loss * 100).toFixed(1)}%`
+  }
+  if (row.kind === "churn") return `${fmtCount(m.rate)} conn/s`
+  if (row.kind === "fanIn") return `${fmtCount(m.rate)} msg/s · ${fmtNum(m.routerConnKB)} KB/conn`
   return `${fmtCount(m.rate)} msg/s · ${fmtNum(m.mbps)} MB/s`
 }
 
@@ -393,7 +452,10 @@ function cell(row, p) {
 function ratio(row, z, b) {
   if (z.status !== "OK" || b.status !== "OK" || !z.median || !b.median) return "—"
   const x = (a, c) => (a > 0 && c > 0 ? `${(a / c).toFixed(2)}×` : "—")
-  if (row.kind === "latency") return `p50 ${x(b.median.p50us, z.median.p50us)} · p99 ${x(b.median.p99us, z.median.p99us)}`
+  if (row.kind === "latency") {
+    const p999 = b.median.p999us && z.median.p999us ? ` · p99.9 ${x(b.median.p999us, z.median.p999us)}` : ""
+    return `p50 ${x(b.median.p50us, z.median.p50us)} · p99 ${x(b.median.p99us, z.median.p99us)}${p999}`
+  }
   return x(b.median.rate, z.median.rate)
 }
 
@@ -411,14 +473,22 @@ function rssCell(per) {
   return parts.join(" · ") || "—"
 }
 
+/** brokerless against the raw node:net ceiling (push/pull rows). */
+function ceiling(row, b, n) {
+  if (!n.run || n.status !== "OK" || b.status !== "OK" || !n.median || !b.median) return "—"
+  return `${(b.median.rate / n.median.rate).toFixed(2)}×`
+}
+
+const withNet = results.some(({ per }) => per.net.run)
 const lines = [
-  "| scenario | transport | size | zeromq | brokerless | ratio | rss (MB, send/recv) |",
-  "|---|---|---:|---:|---:|---:|---:|",
+  `| scenario | transport | size | zeromq | brokerless | ratio |${withNet ? " node:net | bl/net |" : ""} rss (MB, send/recv) |`,
+  `|---|---|---:|---:|---:|---:|${withNet ? "---:|---:|" : ""}---:|`,
 ]
 for (const { row, per } of results) {
+  const net = withNet ? ` ${per.net.run ? cell(row, per.net) : "—"} | ${ceiling(row, per.brokerless, per.net)} |` : ""
   lines.push(
     `| ${row.scenario} | ${row.transport} | ${sizeLabel(row.size)} | ${cell(row, per.zeromq)} | ${cell(row, per.brokerless)} | ` +
-      `${ratio(row, per.zeromq, per.brokerless)} | ${rssCell(per)} |`,
+      `${ratio(row, per.zeromq, per.brokerless)} |${net} ${rssCell(per)} |`,
   )
 }
 console.log(lines.join("\n"))
@@ -427,6 +497,27 @@ if (notes.length) {
   notes.forEach((n, i) => console.log(`[${i + 1}] ${n}`))
 }
 console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`)
+
+// ---- charts ----------------------------------------------------------------------------------
+const CHARTS = {
+  dealers: { title: "Router: messages/s in, against connected Dealers (tcp, 16 B)", xLabel: "Dealers", yLabel: "messages/s", y: (m) => m.rate },
+  subscribers: { title: "Publisher fan-out: deliveries/s in total (tcp, 64 B)", xLabel: "Subscribers", yLabel: "deliveries/s", y: (m) => m.totalRate ?? m.rate },
+  subscriptions: { title: "Publisher: messages/s against subscriptions held (tcp, 64 B)", xLabel: "subscriptions", yLabel: "messages/s", y: (m) => m.rate },
+}
+if (opts.charts) {
+  for (const [chart, spec] of Object.entries(CHARTS)) {
+    const group = results.filter(({ row }) => row.chart === chart)
+    const series = ["zeromq", "brokerless"].map((name) => ({
+      name,
+      points: group.filter(({ per }) => per[name].status === "OK" && per[name].median).map(({ row, per }) => [row.x, spec.y(per[name].median)]),
+    }))
+    if (!series.some((s) => s.points.length > 1)) continue
+    mkdirSync(opts.charts, { recursive: true })
+    const file = resolve(opts.charts, `${chart}.svg`)
+    writeFileSync(file, logLogChart({ ...spec, series }))
+    console.error(`wrote ${relative(process.cwd(), file)}`)
+  }
+}
 
 // ---- JSON lines ------------------------------------------------------------------------------
 if (opts.json) {

@@ -23,7 +23,7 @@ const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A forked bench/peer.js with a small message inbox. */
 export class Child {
-  constructor(config, tag, onDeath = () => {}) {
+  constructor(config, tag, onDeath = () => {}, nodeArgs = []) {
     this.tag = tag
     this.onDeath = onDeath
     this.inbox = []
@@ -32,7 +32,7 @@ export class Child {
     this.output = ""
     this.dead = null
     this.bye = null
-    this.proc = fork(PEER, [JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: [] })
+    this.proc = fork(PEER, [JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: nodeArgs })
     this.pid = this.proc.pid
     const keep = (chunk) => {
       this.output = (this.output + chunk.toString()).slice(-1500)
@@ -106,7 +106,7 @@ function endpointFor(transport) {
  * Runs one measurement of one row with one library.
  * Resolves to { status: "OK"|"FAILED"|"TIMEOUT"|"ERROR", ...metrics, rss, error? }.
  */
-export async function measure(row, libSpec, count, { timeoutMs }) {
+export async function measure(row, libSpec, count, { timeoutMs, progress, nodeArgs = [] }) {
   const children = []
   // Any child failing or exiting before the result is in fails the whole measurement at once
   // (e.g. a crashed replier would otherwise leave the requester waiting until the timeout).
@@ -119,7 +119,7 @@ export async function measure(row, libSpec, count, { timeoutMs }) {
   const spawn = (config, tag) => {
     const child = new Child({ ...config, lib: libSpec }, tag, (reason) => {
       if (!settled) abort(new Outcome("ERROR", reason))
-    })
+    }, nodeArgs)
     children.push(child)
     return child
   }
@@ -129,7 +129,7 @@ export async function measure(row, libSpec, count, { timeoutMs }) {
     timer = setTimeout(() => reject(new Outcome("TIMEOUT", `no result within ${timeoutMs / 1000} s`)), timeoutMs)
   })
   try {
-    const result = await Promise.race([SCENARIOS[row.kind](spawn, row, count, endpoint), timeout, aborted])
+    const result = await Promise.race([SCENARIOS[row.kind](spawn, row, count, endpoint, progress), timeout, aborted])
     settled = true
     for (const c of children) c.post({ t: "exit" })
     await Promise.race([Promise.all(children.map((c) => c.exited)), delay(EXIT_GRACE_MS)])
@@ -229,36 +229,97 @@ async function latency(spawn, row, count, endpoint) {
     )
   }
   const secs = r.ns / 1e9
-  return { secs, rate: count / secs, p50us: r.p50 / 1e3, p99us: r.p99 / 1e3, meanUs: r.mean / 1e3, maxUs: r.max / 1e3 }
+  return { secs, rate: count / secs, p50us: r.p50 / 1e3, p99us: r.p99 / 1e3, p999us: r.p999 / 1e3, meanUs: r.mean / 1e3, maxUs: r.max / 1e3 }
 }
 
-/** pub/sub: subscribers confirm a warm-up message before the timed phase; loss is counted. */
-async function pubsub(spawn, row, count, endpoint) {
+/**
+ * pub/sub: row.subscribers Subscriber sockets spread over row.subProcesses processes (default:
+ * one each), each with row.topics subscriptions (0: everything). Subscribers confirm a warm-up
+ * message before the timed phase; loss is counted.
+ */
+async function pubsub(spawn, row, count, endpoint, progress) {
   const { size, subscribers } = row
-  const pub = spawn({ role: "pub", endpoint, count, size }, "publisher")
+  const topics = row.topics ?? 0
+  const manySockets = subscribers > 50
+  const pub = spawn({ role: "pub", endpoint, count, size, topics, manySockets }, "publisher")
   const ready = await pub.next("ready")
+  const procs = Math.min(subscribers, row.subProcesses ?? subscribers)
   const subs = []
-  for (let i = 0; i < subscribers; i++) subs.push(spawn({ role: "sub", endpoint: ready.endpoint, size }, `subscriber${i + 1}`))
+  for (let i = 0; i < procs; i++) {
+    const sockets = Math.floor(subscribers / procs) + (i < subscribers % procs ? 1 : 0)
+    subs.push(spawn({ role: "sub", endpoint: ready.endpoint, size, topics, sockets, manySockets }, `subscriber${i + 1}`))
+  }
   pub.post({ t: "warmup" })
   await Promise.all(subs.map((s) => s.next("warm")))
+  progress?.("subscribers warm, publishing")
   pub.post({ t: "go" })
   const sent = await pub.next("sent")
   const results = await Promise.all(subs.map((s) => s.next("result")))
-  const bad = results.find((r) => r.bad !== 0 || r.count > count || r.bytes !== r.count * size)
-  if (bad) throw new Outcome("FAILED", `subscriber got ${bad.count} msgs / ${bad.bytes} B (${bad.bad} malformed) of ${count} published`)
-  const rates = results.map((r) => (r.count > 1 && r.ns > 0 ? (r.count - 1) / (r.ns / 1e9) : 0))
-  const delivered = results.reduce((a, r) => a + r.count, 0)
-  const secs = Math.max(sent.ns / 1e9, ...results.map((r) => r.ns / 1e9))
+  const counts = results.flatMap((r) => r.counts)
+  const nss = results.flatMap((r) => r.nss)
+  const bytes = results.reduce((a, r) => a + r.bytes, 0)
+  const badCount = results.reduce((a, r) => a + r.bad, 0)
+  const delivered = counts.reduce((a, b) => a + b, 0)
+  if (badCount !== 0 || counts.some((c) => c > count) || bytes !== delivered * size) {
+    throw new Outcome("FAILED", `subscribers got ${delivered} msgs / ${bytes} B (${badCount} malformed) of ${count} published to each of ${subscribers}`)
+  }
+  const rates = counts.map((c, i) => (c > 1 && nss[i] > 0 ? (c - 1) / (nss[i] / 1e9) : 0))
+  const span = Math.max(...results.map((r) => r.spanNs)) / 1e9
+  const secs = Math.max(sent.ns / 1e9, span)
   return {
     secs,
     rate: rates.reduce((a, b) => a + b, 0) / rates.length,
+    // every delivery over the whole span: first delivery anywhere to the last one anywhere
+    totalRate: span > 0 ? delivered / span : 0,
     loss: 1 - delivered / (count * subscribers),
     pubRate: count / (sent.ns / 1e9),
-    perSub: results.map((r) => r.count),
+    perSub: counts.length <= 10 ? counts : undefined,
   }
 }
 
-const SCENARIOS = { throughput, latency, pubsub }
+/**
+ * Router x N Dealers: all N Dealers live in one process, say hello (so every connection is up),
+ * then send `count` messages round robin; the Router times first -> last. RSS growth per
+ * connection is measured on both sides between "bound/no sockets" and "all connected".
+ */
+async function fanIn(spawn, row, count, endpoint, progress) {
+  const { size, dealers } = row
+  const manySockets = dealers > 50
+  const router = spawn({ role: "router", endpoint, count, size, dealers, manySockets }, "receiver")
+  const ready = await router.next("ready")
+  const sender = spawn({ role: "dealers", endpoint: ready.endpoint, count, size, dealers, manySockets }, "sender")
+  const [joined, connected] = await Promise.all([router.next("joined"), sender.next("connected")])
+  progress?.(`${dealers} dealers connected`)
+  sender.post({ t: "go" })
+  const result = await router.next("result")
+  const sent = await sender.next("sent")
+  if (result.count !== count || result.bytes !== count * size || result.bad !== 0) {
+    throw new Outcome("FAILED", `router got ${result.count} msgs / ${result.bytes} B (${result.bad} malformed) of ${count}`)
+  }
+  const secs = result.ns / 1e9
+  const rate = (count - 1) / secs
+  return {
+    secs,
+    rate,
+    mbps: (rate * size) / 1e6,
+    sendSecs: sent.ns / 1e9,
+    routerConnKB: joined.rssKB / dealers,
+    dealerConnKB: connected.rssKB / dealers,
+  }
+}
+
+/** Connection churn: connect + handshake + one round trip + close, row.parallel at a time. */
+async function churn(spawn, row, count, endpoint) {
+  const echo = spawn({ role: "echo", endpoint, size: row.size, curve: row.curve }, "receiver")
+  const ready = await echo.next("ready")
+  const client = spawn({ role: "churn", endpoint: ready.endpoint, count, size: row.size, parallel: row.parallel, curve: row.curve }, "sender")
+  const r = await client.next("result")
+  if (r.count !== count || r.bad !== 0) throw new Outcome("FAILED", `${r.count} of ${count} connections completed a round trip, ${r.bad} bad replies`)
+  const secs = r.ns / 1e9
+  return { secs, rate: count / secs }
+}
+
+const SCENARIOS = { throughput, latency, pubsub, fanIn, churn }
 
 /** Starts a child that imports a library and lists its exported classes. */
 export async function probe(libSpec, timeoutMs = 20000) {

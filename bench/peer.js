@@ -18,6 +18,10 @@ const FILL = 0x61 // 'a': payload byte of push/pull, dealer/router, req/rep mess
 const PUB_WARM = 0x57 // 'W'
 const PUB_DATA = 0x44 // 'D'
 const PUB_END = 0x45 // 'E'
+const HELLO = 0x48 // 'H': a Dealer's first message in the Router x N rows
+
+/** Fixed-width topics, so no topic is a prefix of another. */
+const topicName = (i) => `t${String(i).padStart(7, "0")}`
 
 const cfg = JSON.parse(process.argv[2] ?? "{}")
 const sockets = []
@@ -99,17 +103,27 @@ const CURVE_CLIENT = { publicKey: "OR]k5n{vDIg7W!}:&f0fkDwguCY2SC&%[]yr!n2e", se
 /** CURVE options for this side: the receiving side is the server. */
 function securityOptions() {
   if (!cfg.curve) return {}
-  if (cfg.role === "recv") return { curveServer: true, curvePublicKey: CURVE_SERVER.publicKey, curveSecretKey: CURVE_SERVER.secretKey }
+  if (cfg.role === "recv" || cfg.role === "echo") return { curveServer: true, curvePublicKey: CURVE_SERVER.publicKey, curveSecretKey: CURVE_SERVER.secretKey }
   return { curveServerKey: CURVE_SERVER.publicKey, curvePublicKey: CURVE_CLIENT.publicKey, curveSecretKey: CURVE_CLIENT.secretKey }
 }
 
-function make(lib, className) {
+// libzmq caps a context at 1023 sockets; the scale rows need thousands in one process.
+let bigContext = null
+function contextOption(lib) {
+  if (!cfg.manySockets || typeof lib.Context !== "function" || cfg.lib !== "zeromq") return {}
+  bigContext ??= new lib.Context({ maxSockets: 20000 })
+  return { context: bigContext }
+}
+
+function make(lib, className, extra = {}) {
   const Cls = lib[className]
   if (typeof Cls !== "function") throw new Error(`library has no class ${className}`)
-  const sock = new Cls({ linger: 0, ...securityOptions() })
+  const sock = new Cls({ linger: 0, ...securityOptions(), ...contextOption(lib), ...extra })
   sockets.push(sock)
   return sock
 }
+
+const rssKB = () => Math.round(process.memoryUsage().rss / 1024)
 
 const elapsed = (t0) => Number(hrtime.bigint() - t0)
 
@@ -213,17 +227,31 @@ const roles = {
     const pct = (p) => lat[Math.max(0, Math.ceil(p * n) - 1)]
     let sum = 0
     for (let i = 0; i < n; i++) sum += lat[i]
-    await report({ t: "result", count: n, bytes, bad, ns, p50: pct(0.5), p99: pct(0.99), mean: sum / n, max: lat[n - 1] })
+    await report({ t: "result", count: n, bytes, bad, ns, p50: pct(0.5), p99: pct(0.99), p999: pct(0.999), mean: sum / n, max: lat[n - 1] })
   },
 
-  /** Publisher: warm-up messages until told "go", then `count` data messages, then end markers. */
+  /**
+   * Publisher: warm-up messages until told "go", then `count` data messages, then end markers.
+   * With cfg.topics > 0 every message starts with an 8-octet topic ("t0000042"): data messages
+   * cycle through the topics, warm-up ones use the last subscribed topic (so a subscriber that
+   * sees one has all its subscriptions in place), and the kind octet follows the topic.
+   */
   async pub(lib) {
     const sock = make(lib, "Publisher")
     await sock.bind(cfg.endpoint)
     await report({ t: "ready", endpoint: sock.lastEndpoint })
-    const warm = Buffer.alloc(cfg.size, PUB_WARM)
-    const data = Buffer.alloc(cfg.size, PUB_DATA)
-    const end = Buffer.alloc(cfg.size, PUB_END)
+    const topics = cfg.topics ?? 0
+    const message = (kind, topic) => {
+      const m = Buffer.alloc(cfg.size, kind)
+      if (topics > 0) m.write(topicName(topic), 0, "latin1")
+      return m
+    }
+    const warm = message(PUB_WARM, topics - 1)
+    const end = message(PUB_END, 0)
+    // data messages: one Buffer per topic (a few), reused
+    const data = []
+    const distinct = Math.min(Math.max(topics, 1), 1024)
+    for (let i = 0; i < distinct; i++) data.push(message(PUB_DATA, Math.floor((i * Math.max(topics, 1)) / distinct)))
     await command("warmup")
     // Warm-up: one message per event-loop turn so the "go" command can get in.
     while (!seen.has("go")) {
@@ -232,7 +260,7 @@ const roles = {
     }
     const n = cfg.count
     const t0 = hrtime.bigint()
-    for (let i = 0; i < n; i++) await sock.send(data)
+    for (let i = 0; i < n; i++) await sock.send(data[i % distinct])
     await report({ t: "sent", count: n, ns: elapsed(t0) })
     // End markers until the driver says "exit" (markers can be dropped at HWM too).
     for (;;) {
@@ -241,41 +269,156 @@ const roles = {
     }
   },
 
-  /** Subscriber: reports the first warm-up message, counts data messages until an end marker. */
+  /**
+   * cfg.sockets Subscribers (default 1) in this process, each with cfg.topics subscriptions (0:
+   * everything). Reports "warm" once every socket saw a warm-up message, then one result with
+   * each socket's count and first -> last time.
+   */
   async sub(lib) {
-    const sock = make(lib, "Subscriber")
-    sock.subscribe()
-    await sock.connect(cfg.endpoint)
+    const k = cfg.sockets ?? 1
+    const topics = cfg.topics ?? 0
+    const at = topics > 0 ? 8 : 0 // where the kind octet is
+    const subs = []
+    for (let i = 0; i < k; i++) {
+      const sock = make(lib, "Subscriber")
+      if (topics > 0) for (let t = 0; t < topics; t++) sock.subscribe(topicName(t))
+      else sock.subscribe()
+      await sock.connect(cfg.endpoint)
+      subs.push(sock)
+    }
+    let warmSockets = 0
     const size = cfg.size
-    let warm = false
+    const one = async (sock) => {
+      let warm = false
+      let count = 0
+      let bytes = 0
+      let bad = 0
+      let t0 = 0n
+      let tLast = 0n
+      for (;;) {
+        const msg = await sock.receive()
+        const m = msg[0]
+        const kind = m[at]
+        if (kind === PUB_DATA) {
+          tLast = hrtime.bigint()
+          if (count === 0) t0 = tLast
+          count++
+          bytes += m.length
+          if (msg.length !== 1 || m.length !== size || m[size - 1] !== PUB_DATA) bad++
+        } else if (kind === PUB_WARM) {
+          if (!warm) {
+            warm = true
+            if (++warmSockets === k) void report({ t: "warm" })
+          }
+        } else if (kind === PUB_END) {
+          break
+        } else {
+          bad++
+        }
+      }
+      return { count, bytes, bad, ns: Number(tLast - t0), t0, tLast }
+    }
+    const results = await Promise.all(subs.map(one))
+    const first = results.reduce((a, r) => (r.count && (a === 0n || r.t0 < a) ? r.t0 : a), 0n)
+    const last = results.reduce((a, r) => (r.tLast > a ? r.tLast : a), 0n)
+    await report({
+      t: "result",
+      counts: results.map((r) => r.count),
+      nss: results.map((r) => r.ns),
+      bytes: results.reduce((a, r) => a + r.bytes, 0),
+      bad: results.reduce((a, r) => a + r.bad, 0),
+      spanNs: Number(last - first),
+    })
+    // stop receiving; wait for "exit"
+  },
+
+  /**
+   * Router for the "Router x N Dealers" rows: counts one hello per Dealer, reports "joined" with
+   * its RSS, then receives `count` messages from all of them and times first -> last.
+   */
+  async router(lib) {
+    const sock = make(lib, "Router")
+    await sock.bind(cfg.endpoint)
+    const rss0 = rssKB()
+    await report({ t: "ready", endpoint: sock.lastEndpoint })
+    let hellos = 0
+    while (hellos < cfg.dealers) {
+      const msg = await sock.receive()
+      if (msg[msg.length - 1][0] === HELLO) hellos++
+      if (hellos % 500 === 0) void report({ t: "joining", count: hellos })
+    }
+    await report({ t: "joined", rssKB: rssKB() - rss0 })
+    const n = cfg.count
     let count = 0
     let bytes = 0
     let bad = 0
     let t0 = 0n
-    let tLast = 0n
-    for (;;) {
+    while (count < n) {
       const msg = await sock.receive()
-      const m = msg[0]
-      const kind = m[0]
-      if (kind === PUB_DATA) {
-        tLast = hrtime.bigint()
-        if (count === 0) t0 = tLast
-        count++
-        bytes += m.length
-        if (msg.length !== 1 || m.length !== size || m[size - 1] !== PUB_DATA) bad++
-      } else if (kind === PUB_WARM) {
-        if (!warm) {
-          warm = true
-          void report({ t: "warm" })
-        }
-      } else if (kind === PUB_END) {
-        break
-      } else {
-        bad++
+      if (count === 0) t0 = hrtime.bigint()
+      const payload = msg[msg.length - 1]
+      count++
+      bytes += payload.length
+      if (msg.length !== 2 || payload.length !== cfg.size || payload[0] !== FILL) bad++
+    }
+    await report({ t: "result", count, bytes, bad, ns: elapsed(t0) })
+  },
+
+  /** cfg.dealers Dealers in this process: connect, say hello, then on "go" send `count` round robin. */
+  async dealers(lib) {
+    const n = cfg.dealers
+    const rss0 = rssKB()
+    const list = []
+    const hello = Buffer.from([HELLO])
+    for (let i = 0; i < n; i++) {
+      const sock = make(lib, "Dealer")
+      await sock.connect(cfg.endpoint)
+      list.push(sock)
+      await sock.send(hello) // waits for its connection (Dealer blocks without a peer)
+      if (i % 100 === 99) await tick() // let connections progress (and the driver's commands in)
+    }
+    await report({ t: "connected", rssKB: rssKB() - rss0 })
+    await command("go")
+    const buf = Buffer.alloc(cfg.size, FILL)
+    const count = cfg.count
+    const t0 = hrtime.bigint()
+    for (let i = 0; i < count; i++) await list[i % n].send(buf)
+    await report({ t: "sent", count, ns: elapsed(t0) })
+  },
+
+  /** Echo Router for the churn rows: sends every message back to its sender, until "exit". */
+  async echo(lib) {
+    const sock = make(lib, "Router")
+    await sock.bind(cfg.endpoint)
+    await report({ t: "ready", endpoint: sock.lastEndpoint })
+    for (;;) await sock.send(await sock.receive())
+  },
+
+  /**
+   * Connection churn: cfg.count times (cfg.parallel at once) a new Dealer connects, does one
+   * round trip through the echo Router (so the handshake, CURVE included, is complete) and closes.
+   */
+  async churn(lib) {
+    const ping = Buffer.alloc(cfg.size, FILL)
+    let started = 0
+    let done = 0
+    let bad = 0
+    const loop = async () => {
+      while (started < cfg.count) {
+        started++
+        const sock = make(lib, "Dealer")
+        await sock.connect(cfg.endpoint)
+        await sock.send(ping)
+        const reply = await sock.receive()
+        if (reply.length !== 1 || reply[0].length !== cfg.size) bad++
+        sock.close()
+        sockets.splice(sockets.indexOf(sock), 1)
+        done++
       }
     }
-    await report({ t: "result", count, bytes, bad, ns: Number(tLast - t0) })
-    // stop receiving; wait for "exit"
+    const t0 = hrtime.bigint()
+    await Promise.all(Array.from({ length: cfg.parallel }, loop))
+    await report({ t: "result", count: done, bad, ns: elapsed(t0) })
   },
 }
 

@@ -24,26 +24,57 @@ export interface SocketEvent {
   detail?: Readonly<Record<string, unknown>>
 }
 
+/** Event types that always carry the error (zeromq.js types them the same way). */
+type ErrorEventType =
+  | "accept:error" | "bind:error" | "close:error"
+  | "handshake:error:protocol" | "handshake:error:auth" | "handshake:error:other"
+
+/** The event a listener for `E` gets: `error` is set on error events, `interval` on connect:retry. */
+export type EventOfType<E extends EventType> = SocketEvent & { type: E } &
+  (E extends ErrorEventType ? { error: ZmqError } : unknown) &
+  (E extends "connect:retry" ? { interval: number } : unknown)
+
+type Listener = (event: SocketEvent) => void
+
 const MAX_QUEUED = 1000
+const EMITTER_MODE =
+  "Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive()."
 
 export class SocketEvents implements AsyncIterable<SocketEvent> {
   private readonly emitter = new EventEmitter()
   private queue: SocketEvent[] | undefined
   private waiter: { resolve(event: SocketEvent): void; reject(error: ZmqError): void } | undefined
   private ended = false
+  private emitterMode = false
 
-  on(type: EventType, listener: (event: SocketEvent) => void): this {
+  /**
+   * Listens for one event type. As in zeromq.js this puts the channel in emitter mode: from
+   * then on receive() and iteration throw, since both would compete for the same events.
+   */
+  on<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
+    this.emitterMode = true
+    this.emitter.on(type, listener as Listener)
+    return this
+  }
+
+  once<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
+    this.emitterMode = true
+    this.emitter.once(type, listener as Listener)
+    return this
+  }
+
+  /** Internal: the library's own listeners (peer waits) do not switch to emitter mode. */
+  watch(type: EventType, listener: (event: SocketEvent) => void): void {
     this.emitter.on(type, listener)
-    return this
   }
 
-  once(type: EventType, listener: (event: SocketEvent) => void): this {
-    this.emitter.once(type, listener)
-    return this
-  }
-
-  off(type: EventType, listener: (event: SocketEvent) => void): this {
+  /** Internal: removes a watch() listener. */
+  unwatch(type: EventType, listener: (event: SocketEvent) => void): void {
     this.emitter.off(type, listener)
+  }
+
+  off<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
+    this.emitter.off(type, listener as Listener)
     return this
   }
 
@@ -53,20 +84,24 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
 
   /** Next event; rejects with EBADF once the socket has closed and every event was read. */
   receive(): Promise<SocketEvent> {
+    if (this.emitterMode) throw new Error(EMITTER_MODE)
     const queued = (this.queue ??= []).shift()
     if (queued) return Promise.resolve(queued)
     if (this.ended) return Promise.reject(zmqError("EBADF", "socket events have ended"))
-    if (this.waiter) return Promise.reject(zmqError("EBUSY", "events.receive() is already waiting"))
+    if (this.waiter) throw zmqError("EBUSY", "Observer is busy reading; only one receive operation may be in progress at any time")
     return new Promise((resolve, reject) => (this.waiter = { resolve, reject }))
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<SocketEvent> {
     while (true) {
+      let event: SocketEvent
       try {
-        yield await this.receive()
-      } catch {
-        return
+        event = await this.receive()
+      } catch (error) {
+        if ((error as ZmqError).code === "EBADF") return
+        throw error
       }
+      yield event
     }
   }
 
@@ -87,6 +122,8 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   /** Internal: the socket closed; emits "end" and finishes iteration. */
   end(): void {
     if (this.ended) return
+    // The last event stays readable even if nobody was reading before the close.
+    this.queue ??= []
     this.emit({ type: "end" })
     this.ended = true
     const waiter = this.waiter

@@ -1,7 +1,7 @@
 // Public entry point: only what users import. Internal modules are imported by path in tests.
 export { ZmqError } from "./errors.js"
 export type { ErrorCode, ProtocolErrorCode, AnyErrorCode } from "./errors.js"
-export type { SocketEvent, EventType, SocketEvents } from "./events.js"
+export type { SocketEvent, EventType, EventOfType, SocketEvents } from "./events.js"
 export type { MessageLike, MessageInput } from "./message.js"
 export type { SocketOptions } from "./socket/options.js"
 export type { ConnectOptions } from "./socket/socket-base.js"
@@ -24,3 +24,9 @@ export { Radio, type RadioSendOptions } from "./socket/radio.js"
 export { Dish, type DishMessage } from "./socket/dish.js"
 export { curveKeyPair, type CurveKeyPair } from "./security/keys.js"
 export { z85Encode, z85Decode } from "./security/z85.js"
+
+/**
+ * What this package supports, under zeromq.js's names: `draft` sockets are in
+ * "brokerless/draft", `curve` is pure JavaScript; pgm, tipc, norm and gssapi do not exist here.
+ */
+export const capability = { ipc: true, pgm: false, tipc: false, norm: false, curve: true, gssapi: false, draft: true, ws: true, wss: true } as const

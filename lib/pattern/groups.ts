@@ -7,12 +7,17 @@ import { GROUP_MAX_LENGTH } from "../zmtp/constants.js"
 export const JOIN = "JOIN"
 export const LEAVE = "LEAVE"
 
-/** A group as given by the user, as bytes; EINVAL when it is not one. */
+/**
+ * A group as given by the user, as bytes; EINVAL when it is not one. libzmq (and so zeromq.js)
+ * takes groups as C strings, so a group ends at its first 0x00 octet: "fo\0ba" is "fo", here too.
+ */
 export function toGroup(group: unknown): Buffer {
   if (typeof group !== "string" && !Buffer.isBuffer(group) && !(group instanceof Uint8Array)) {
     throw zmqError("EINVAL", "A group must be a string or a Buffer")
   }
-  const bytes = typeof group === "string" ? Buffer.from(group) : Buffer.from(group.buffer, group.byteOffset, group.byteLength)
+  const whole = typeof group === "string" ? Buffer.from(group) : Buffer.from(group.buffer, group.byteOffset, group.byteLength)
+  const end = whole.indexOf(0)
+  const bytes = end < 0 ? whole : whole.subarray(0, end)
   if (bytes.length > GROUP_MAX_LENGTH) {
     throw zmqError("EINVAL", `Group is ${bytes.length} octets long; at most ${GROUP_MAX_LENGTH} are allowed`)
   }

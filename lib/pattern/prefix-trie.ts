@@ -100,13 +100,19 @@ export class PrefixTrie<K> {
     for (const [prefix] of this.entries()) yield prefix
   }
 
-  /** Every prefix with its owners and their counts. */
+  /**
+   * Every prefix with its owners and their counts, in byte order ("js" before "luna"), as
+   * libzmq's trie walks them: a subscriber re-sends its subscriptions in this order.
+   */
   *entries(): IterableIterator<[Buffer, ReadonlyMap<K, number>]> {
     const stack: [TrieNode<K>, number[]][] = [[this.root, []]]
     while (stack.length > 0) {
       const [node, bytes] = stack.pop()!
       if (node.owners && node.owners.size > 0) yield [Buffer.from(bytes), node.owners]
-      if (node.children) for (const [byte, child] of node.children) stack.push([child, [...bytes, byte]])
+      if (!node.children) continue
+      // Pushed highest byte first, so the stack pops them lowest first.
+      const children = [...node.children].sort(([a], [b]) => b - a)
+      for (const [byte, child] of children) stack.push([child, [...bytes, byte]])
     }
   }
 

@@ -1,4 +1,4 @@
-// CURVE (RFC 26, CurveZMQ): Curve25519 keys, boxes from NaCl (tweetnacl, pure JS).
+// CURVE (RFC 26, CurveZMQ): Curve25519 keys, boxes from NaCl (see nacl.ts for which library).
 //   client                                         server
 //   HELLO(C', box[0^64](C'->S))               ->
 //                                             <-   WELCOME(box[S' + cookie](S->C'))
@@ -6,12 +6,12 @@
 //                                             <-   READY(box[meta](S'->C'))
 // C/S are long-term keys, C'/S' short-term ones made per connection; the vouch proves the
 // client holds c. After READY, CurveSession boxes every frame.
-import nacl from "tweetnacl"
 import { zmqError } from "../errors.js"
 import { encodeLocalMetadata, type LocalIdentity } from "../zmtp/ready.js"
 import { encodeCommand, type Command } from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
 import { CurveSession, shortNonce } from "./curve-session.js"
+import * as nacl from "./nacl.js"
 import type { Authenticator, HandshakeStep, Mechanism } from "./mechanism.js"
 import { readyFrom, unexpected } from "./null-mechanism.js"
 import { refusedByPeer } from "./plain-mechanism.js"
@@ -33,6 +33,15 @@ function longNonce(prefix: string, random: Uint8Array): Uint8Array {
   return nonce
 }
 
+/**
+ * Runs a handshake step once the faster NaCl library is loaded (see nacl.ts): only the first
+ * handshake of a process waits, and only at a step after which the peer sends nothing until
+ * we answer (client: WELCOME, server: HELLO), so no command arrives while it waits.
+ */
+function afterNaclLoaded(step: () => HandshakeStep): HandshakeStep {
+  return nacl.sodiumSettled() ? step() : { kind: "pending", step: nacl.loadSodium().then(step) }
+}
+
 function cryptoFailure(what: string): HandshakeStep {
   return { kind: "fail", error: zmqError("ERR_ZMTP_CRYPTOGRAPHIC", what), auth: false }
 }
@@ -50,40 +59,47 @@ export class CurveClient implements Mechanism {
   readonly name = "CURVE"
   readonly asServer = false
   session: CurveSession | undefined
-  private readonly transient = nacl.box.keyPair()
+  private readonly transient = nacl.keyPair()
   private expecting: typeof WELCOME | typeof COMMAND.READY = WELCOME
   private key: Uint8Array | undefined
 
+  private helloBoxKey: Uint8Array | undefined
+
   constructor(private readonly local: LocalIdentity, private readonly keys: CurveKeys, private readonly serverKey: Uint8Array) {}
+
+  /** HELLO's signature box and WELCOME both go between C' and S: one scalar multiplication. */
+  private helloKey(): Uint8Array {
+    return (this.helloBoxKey ??= nacl.beforenm(this.serverKey, this.transient.secretKey))
+  }
 
   start(): Buffer[] {
     const data = Buffer.alloc(HELLO_SIZE)
     data[0] = 1 // version 1.0
     data.set(this.transient.publicKey, 74)
     data.writeBigUInt64BE(1n, 106)
-    data.set(nacl.box(new Uint8Array(64), shortNonce("CurveZMQHELLO---", 1n), this.serverKey, this.transient.secretKey), 114)
+    data.set(nacl.boxAfter(new Uint8Array(64), shortNonce("CurveZMQHELLO---", 1n), this.helloKey()), 114)
     return [encodeCommand(HELLO, data)]
   }
 
   onCommand(command: Command): HandshakeStep {
     if (command.name === COMMAND.ERROR) return refusedByPeer(command)
     if (command.name !== this.expecting) return unexpected(command, this.expecting)
-    return this.expecting === WELCOME ? this.onWelcome(command.data) : this.onReady(command.data)
+    return this.expecting === WELCOME ? afterNaclLoaded(() => this.onWelcome(command.data)) : this.onReady(command.data)
   }
 
   private onWelcome(data: Buffer): HandshakeStep {
     if (data.length !== WELCOME_SIZE) return malformed("WELCOME")
-    const opened = nacl.box.open(data.subarray(16), longNonce("WELCOME-", data.subarray(0, 16)), this.serverKey, this.transient.secretKey)
+    const opened = nacl.openAfter(data.subarray(16), longNonce("WELCOME-", data.subarray(0, 16)), this.helloKey())
     if (!opened) return cryptoFailure("WELCOME box did not open: wrong server key?")
     const serverTransient = opened.subarray(0, 32)
     const cookie = opened.subarray(32, 32 + COOKIE_SIZE)
-    this.key = nacl.box.before(serverTransient, this.transient.secretKey)
+    this.key = nacl.beforenm(serverTransient, this.transient.secretKey)
     const vouchRandom = nacl.randomBytes(16)
     const vouch = nacl.box(
       Buffer.concat([this.transient.publicKey, this.serverKey]), longNonce("VOUCH---", vouchRandom), serverTransient, this.keys.secretKey,
     )
     const plain = Buffer.concat([this.keys.publicKey, vouchRandom, vouch, encodeLocalMetadata(this.local)])
-    const box = nacl.box.after(plain, shortNonce("CurveZMQINITIATE", 2n), this.key)
+    const box = nacl.boxAfter(plain, shortNonce("CurveZMQINITIATE", 2n), this.key)
     const nonce = Buffer.alloc(8)
     nonce.writeBigUInt64BE(2n)
     this.expecting = COMMAND.READY
@@ -93,7 +109,7 @@ export class CurveClient implements Mechanism {
   private onReady(data: Buffer): HandshakeStep {
     if (data.length < 8 + 16) return malformed("READY")
     const counter = data.readBigUInt64BE(0)
-    const metadata = nacl.box.open.after(data.subarray(8), shortNonce("CurveZMQREADY---", counter), this.key!)
+    const metadata = nacl.openAfter(data.subarray(8), shortNonce("CurveZMQREADY---", counter), this.key!)
     if (!metadata) return cryptoFailure("READY box did not open")
     this.session = new CurveSession(this.key!, "CurveZMQMESSAGEC", "CurveZMQMESSAGES", { sent: 2n, received: counter })
     return readyFrom(this.local, Buffer.from(metadata), [])
@@ -104,7 +120,7 @@ export class CurveServer implements Mechanism {
   readonly name = "CURVE"
   readonly asServer = true
   session: CurveSession | undefined
-  private readonly transient = nacl.box.keyPair()
+  private readonly transient = nacl.keyPair()
   private readonly cookieKey = nacl.randomBytes(32)
   private expecting: typeof HELLO | typeof INITIATE = HELLO
   private clientTransient: Uint8Array | undefined
@@ -122,13 +138,15 @@ export class CurveServer implements Mechanism {
 
   onCommand(command: Command): HandshakeStep {
     if (command.name !== this.expecting) return unexpected(command, this.expecting)
-    return this.expecting === HELLO ? this.onHello(command.data) : this.onInitiate(command.data)
+    return this.expecting === HELLO ? afterNaclLoaded(() => this.onHello(command.data)) : this.onInitiate(command.data)
   }
 
   private onHello(data: Buffer): HandshakeStep {
     if (data.length !== HELLO_SIZE || data[0] !== 1) return malformed("HELLO")
     const clientTransient = data.subarray(74, 106)
-    const signature = nacl.box.open(data.subarray(114), shortNonce("CurveZMQHELLO---", data.readBigUInt64BE(106)), clientTransient, this.keys.secretKey)
+    // HELLO's signature box and WELCOME both go between C' and S: one scalar multiplication.
+    const helloKey = nacl.beforenm(clientTransient, this.keys.secretKey)
+    const signature = nacl.openAfter(data.subarray(114), shortNonce("CurveZMQHELLO---", data.readBigUInt64BE(106)), helloKey)
     if (!signature || signature.some((octet) => octet !== 0)) return cryptoFailure("HELLO signature box did not open")
     this.clientTransient = Uint8Array.from(clientTransient)
     const cookieRandom = nacl.randomBytes(16)
@@ -137,27 +155,27 @@ export class CurveServer implements Mechanism {
       nacl.secretbox(Buffer.concat([clientTransient, this.transient.secretKey]), longNonce("COOKIE--", cookieRandom), this.cookieKey),
     ])
     const welcomeRandom = nacl.randomBytes(16)
-    const box = nacl.box(Buffer.concat([this.transient.publicKey, cookie]), longNonce("WELCOME-", welcomeRandom), clientTransient, this.keys.secretKey)
+    const box = nacl.boxAfter(Buffer.concat([this.transient.publicKey, cookie]), longNonce("WELCOME-", welcomeRandom), helloKey)
     this.expecting = INITIATE
     return { kind: "continue", send: [encodeCommand(WELCOME, Buffer.concat([welcomeRandom, box]))] }
   }
 
   private onInitiate(data: Buffer): HandshakeStep {
     if (data.length < COOKIE_SIZE + 8 + 16 + 32 + VOUCH_SIZE) return malformed("INITIATE")
-    const cookie = nacl.secretbox.open(data.subarray(16, COOKIE_SIZE), longNonce("COOKIE--", data.subarray(0, 16)), this.cookieKey)
+    const cookie = nacl.secretboxOpen(data.subarray(16, COOKIE_SIZE), longNonce("COOKIE--", data.subarray(0, 16)), this.cookieKey)
     if (!cookie || !Buffer.from(cookie.subarray(0, 32)).equals(Buffer.from(this.clientTransient!))) {
       return cryptoFailure("INITIATE cookie is not ours")
     }
-    const key = nacl.box.before(this.clientTransient!, this.transient.secretKey)
+    const key = nacl.beforenm(this.clientTransient!, this.transient.secretKey)
     const counter = data.readBigUInt64BE(COOKIE_SIZE)
-    const plain = nacl.box.open.after(data.subarray(COOKIE_SIZE + 8), shortNonce("CurveZMQINITIATE", counter), key)
+    const plain = nacl.openAfter(data.subarray(COOKIE_SIZE + 8), shortNonce("CurveZMQINITIATE", counter), key)
     if (!plain || plain.length < 32 + VOUCH_SIZE) return cryptoFailure("INITIATE box did not open")
     const clientKey = plain.subarray(0, 32)
-    const vouch = nacl.box.open(plain.subarray(48, 32 + VOUCH_SIZE), longNonce("VOUCH---", plain.subarray(32, 48)), clientKey, this.transient.secretKey)
+    const vouch = nacl.boxOpen(plain.subarray(48, 32 + VOUCH_SIZE), longNonce("VOUCH---", plain.subarray(32, 48)), clientKey, this.transient.secretKey)
     const expected = Buffer.concat([this.clientTransient!, this.keys.publicKey])
     if (!vouch || !Buffer.from(vouch).equals(expected)) return cryptoFailure("INITIATE vouch does not match")
     const metadata = Buffer.from(plain.subarray(32 + VOUCH_SIZE))
-    const readyBox = nacl.box.after(encodeLocalMetadata(this.local), shortNonce("CurveZMQREADY---", 1n), key)
+    const readyBox = nacl.boxAfter(encodeLocalMetadata(this.local), shortNonce("CurveZMQREADY---", 1n), key)
     const readyData = Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 0, 0, 1]), readyBox])
     const ready = readyFrom(this.local, metadata, [encodeCommand(COMMAND.READY, readyData)])
     if (ready.kind !== "ready") return ready

@@ -2,10 +2,10 @@
 // travels boxed with the two short-term keys in a MESSAGE, which libzmq sends as a plain
 // single data frame (no MORE, no COMMAND flag; both live inside the box). Short nonces count
 // up from 1 in each direction; a peer's must only ever grow.
-import nacl from "tweetnacl"
 import { zmqError, type ZmqError } from "../errors.js"
 import { allocateCommand } from "../zmtp/command.js"
 import { FLAG_COMMAND, FLAG_LONG } from "../zmtp/constants.js"
+import { openAfter, sealInto } from "./nacl.js"
 
 export const MESSAGE = "MESSAGE"
 /** Flags inside a MESSAGE box (libzmq): more frames follow, and the frame is a command. */
@@ -37,19 +37,23 @@ export class CurveSession {
   ) {
     this.sent = used.sent
     this.received = used.received
+    this.sendNonce = shortNonce(sendPrefix, 0n) as Buffer
+    this.receiveNonce = shortNonce(receivePrefix, 0n) as Buffer
   }
+
+  // One nonce buffer per direction, prefix written once: the primitives copy the nonce before
+  // they return, so only the counter changes per frame (no allocation per frame).
+  private readonly sendNonce: Buffer
+  private readonly receiveNonce: Buffer
 
   /** One frame as a MESSAGE frame. */
   seal(body: Buffer, innerFlags: number): Buffer {
     const counter = ++this.sent
-    const plain = Buffer.allocUnsafe(1 + body.length)
-    plain[0] = innerFlags
-    body.copy(plain, 1)
-    const box = nacl.box.after(plain, shortNonce(this.sendPrefix, counter), this.key)
     // Nonce and box are written straight into the frame.
-    const { frame, offset } = allocateCommand(MESSAGE, 8 + box.length)
+    const { frame, offset } = allocateCommand(MESSAGE, 8 + 16 + 1 + body.length)
     frame.writeBigUInt64BE(counter, offset)
-    frame.set(box, offset + 8)
+    this.sendNonce.writeBigUInt64BE(counter, 16)
+    sealInto(frame, offset + 8, innerFlags, body, this.sendNonce, this.key)
     frame[0] = frame[0]! & ~FLAG_COMMAND // a data frame, as libzmq sends it
     return frame
   }
@@ -76,7 +80,8 @@ export class CurveSession {
     if (data.length < 8 + 16 + 1) return zmqError("ERR_ZMTP_MALFORMED_COMMAND_MESSAGE", "MESSAGE too short")
     const counter = data.readBigUInt64BE(0)
     if (counter <= this.received) return zmqError("ERR_ZMTP_CRYPTOGRAPHIC", "MESSAGE nonce did not increase")
-    const plain = nacl.box.open.after(data.subarray(8), shortNonce(this.receivePrefix, counter), this.key)
+    this.receiveNonce.writeBigUInt64BE(counter, 16)
+    const plain = openAfter(data.subarray(8), this.receiveNonce, this.key)
     if (!plain || plain.length < 1) return zmqError("ERR_ZMTP_CRYPTOGRAPHIC", "MESSAGE box did not open")
     this.received = counter
     const body = Buffer.from(plain.buffer, plain.byteOffset + 1, plain.length - 1)

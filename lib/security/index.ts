@@ -23,8 +23,8 @@ export function createMechanism(security: SecurityConfig, local: LocalIdentity, 
   }
 }
 
-/** The IP address ZAP wants, from "tcp://1.2.3.4:5" or "tcp://[::1]:5" (ipc/inproc: empty). */
+/** The IP address ZAP wants, from "tcp://1.2.3.4:5", "ws://1.2.3.4:5" or "tcp://[::1]:5" (ipc/inproc: empty). */
 function hostOf(address: string): string {
-  const match = /^tcp:\/\/\[?([^\]]*?)\]?:[0-9]+$/.exec(address)
+  const match = /^(?:tcp|wss?):\/\/\[?([^\]]*?)\]?:[0-9]+$/.exec(address)
   return match ? match[1]! : ""
 }

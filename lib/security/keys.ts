@@ -1,5 +1,5 @@
 // CURVE key pairs as zeromq.js gives them: Z85 text, 40 characters per 32-octet key.
-import nacl from "tweetnacl"
+import { keyPair } from "./nacl.js"
 import { z85Encode } from "./z85.js"
 
 export interface CurveKeyPair {
@@ -9,6 +9,6 @@ export interface CurveKeyPair {
 
 /** A new long-term CURVE key pair (zeromq.js `curveKeyPair()`). */
 export function curveKeyPair(): CurveKeyPair {
-  const pair = nacl.box.keyPair()
+  const pair = keyPair()
   return { publicKey: z85Encode(pair.publicKey), secretKey: z85Encode(pair.secretKey) }
 }

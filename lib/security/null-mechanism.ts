@@ -45,7 +45,7 @@ export function readyFrom(local: LocalIdentity, metadata: Buffer, send: Buffer[]
   if (!(peer instanceof Error)) return { kind: "ready", peer, send }
   // RFC 37: tell an incompatible peer why with ERROR (libzmq just hangs up; both interoperate).
   const explain = peer.code === "ERR_ZMTP_INCOMPATIBLE_SOCKET_TYPE"
-  return { kind: "fail", error: peer, auth: false, reason: explain ? peer.message : undefined }
+  return { kind: "fail", error: peer, auth: false, reason: explain ? peer.detail ?? peer.message : undefined }
 }
 
 /** The step for a command that has no place here (an ERROR from the peer included). */

@@ -6,6 +6,7 @@ import type { LocalIdentity } from "../zmtp/ready.js"
 import type { SocketEvent } from "../events.js"
 import type { Pipe } from "../pipe/pipe.js"
 import type { SocketType } from "../zmtp/compat.js"
+import type { WsSettings } from "../transport/ws-link.js"
 
 export interface ConnectionOwner {
   readonly type: SocketType
@@ -17,6 +18,8 @@ export interface ConnectionOwner {
   /** Reconnect back-off (options reconnectInterval, reconnectMaxInterval). */
   reconnectPolicy(): { interval: number; maxInterval: number }
   engineOptions(address: string): EngineOptions
+  /** ws/wss: TLS material and the largest message (options wss*, maxMessageSize). */
+  wsSettings(): WsSettings
   createPipe(endpoint: string): Pipe
   /** A new pipe (possibly not connected yet); false refuses it (e.g. a second PAIR peer). */
   attachPipe(pipe: Pipe): boolean

@@ -14,6 +14,7 @@ import { dialStream, type StreamEndpoint } from "../transport/stream-transport.j
 import { Backoff } from "../util/backoff.js"
 import { isCompatible } from "../zmtp/compat.js"
 import { handshakeFailure, type ConnectionOwner } from "./connection-owner.js"
+import { dialWsEngine, isWs, type WsEndpoint } from "./ws-session.js"
 
 export class Dialer implements EngineHost {
   private pipe: Pipe | undefined
@@ -21,6 +22,7 @@ export class Dialer implements EngineHost {
   private stream: NetSocket | undefined
   private retryTimer: NodeJS.Timeout | undefined
   private cancelInprocWait: (() => void) | undefined
+  private cancelWsDial: (() => void) | undefined
   private stopped = false
   private readonly backoff: Backoff
 
@@ -48,6 +50,7 @@ export class Dialer implements EngineHost {
     this.stopped = true
     clearTimeout(this.retryTimer)
     this.cancelInprocWait?.()
+    this.cancelWsDial?.()
     this.stream?.destroy()
     this.engine?.close(graceful)
     // An inproc link ends here too, while the pipe is still ours: that reports the disconnect.
@@ -84,6 +87,7 @@ export class Dialer implements EngineHost {
   private dial(): void {
     if (this.stopped) return
     if (this.endpoint.transport === "inproc") return this.dialInproc(this.endpoint.name)
+    if (isWs(this.endpoint)) return this.dialWs(this.endpoint)
     // The engine is created on 'connect', but reads are routed when dialing: the hook forwards
     // them to the engine once it exists (no data can arrive before 'connect').
     const reads = new ReadHook()
@@ -92,7 +96,7 @@ export class Dialer implements EngineHost {
     this.owner.emit({ type: "connect:delay", address: this.address })
     const onError = (error: Error) => {
       if (this.stream === stream) this.stream = undefined
-      this.scheduleRetry(zmqError("ECONNREFUSED", error.message, { address: this.address, cause: error }))
+      this.scheduleRetry(zmqError("ECONNREFUSED", (error as { detail?: string }).detail ?? error.message, { address: this.address, cause: error }))
     }
     stream.once("error", onError)
     stream.once("connect", () => {
@@ -101,6 +105,19 @@ export class Dialer implements EngineHost {
       if (this.stopped) return void stream.destroy()
       this.owner.emit({ type: "connect", address: this.address })
       this.engine = new StreamEngine(stream, this, this.owner.engineOptions(this.address), reads)
+    })
+  }
+
+  private dialWs(endpoint: WsEndpoint): void {
+    this.owner.emit({ type: "connect:delay", address: this.address })
+    this.cancelWsDial = dialWsEngine(this.owner, endpoint, this, (engine) => {
+      this.cancelWsDial = undefined
+      if (this.stopped) return engine.close()
+      this.owner.emit({ type: "connect", address: this.address })
+      this.engine = engine
+    }, (error) => {
+      this.cancelWsDial = undefined
+      this.scheduleRetry(error)
     })
   }
 

@@ -6,6 +6,7 @@ import { parseEndpoint } from "../transport/endpoint.js"
 import type { ConnectionOwner } from "./connection-owner.js"
 import { Dialer } from "./dialer.js"
 import { Listener } from "./listener.js"
+import type { BindOptions } from "./ws-session.js"
 import { checkUdpUse, UdpBinding, UdpConnection } from "./udp-link.js"
 
 /** A bind: a listener (tcp, ipc, inproc) or a bound udp port (Dish). */
@@ -24,17 +25,17 @@ export class SocketEndpoints {
   constructor(private readonly owner: ConnectionOwner) {}
 
   /** Binds and returns the resolved endpoint (ephemeral port filled in). */
-  async bind(address: string): Promise<string> {
-    if (this.bindBusy) throw zmqError("EBUSY", "Socket is busy with a bind or unbind")
+  async bind(address: string, options: BindOptions = {}): Promise<string> {
+    this.assertNotBusy()
     const endpoint = parseEndpoint(address, true)
     if (endpoint.transport === "mdns") {
-      throw zmqError("ENOCOMPATPROTO", `${endpoint.transport}:// is not available for a ${this.owner.type} socket`)
+      throw zmqError("ENOCOMPATPROTO", `${endpoint.transport}:// is not available for a ${this.owner.type} socket`, { address })
     }
     if (endpoint.transport === "udp") checkUdpUse(this.owner, endpoint, true)
     this.bindBusy = true
     let listener: Binding
     try {
-      listener = endpoint.transport === "udp" ? await UdpBinding.open(this.owner, endpoint) : await Listener.open(this.owner, endpoint)
+      listener = endpoint.transport === "udp" ? await UdpBinding.open(this.owner, endpoint) : await Listener.open(this.owner, endpoint, options)
     } catch (error) {
       this.owner.emit({ type: "bind:error", address, error: error as ZmqError })
       throw error
@@ -43,24 +44,41 @@ export class SocketEndpoints {
     }
     if (this.closed) {
       listener.close()
-      throw zmqError("EBADF", "Socket closed during bind")
+      throw zmqError("EBADF", "Socket closed during bind", { address })
     }
     this.listeners.push(listener)
     this.owner.emit({ type: "bind", address: listener.endpoint })
     return listener.endpoint
   }
 
-  /** Unbinds by the resolved or the requested address. */
-  unbind(address: string): void {
-    const index = this.listeners.findIndex((l) => l.endpoint === address || l.requested.address === address)
-    if (index === -1) throw zmqError("ENOENT", `Not bound to ${address}`, { address })
-    this.listeners.splice(index, 1)[0]!.close()
+  /** A bind or unbind is in flight: close() waits for it, as zeromq.js does. */
+  get busy(): boolean {
+    return this.bindBusy
+  }
+
+  /**
+   * Unbinds by the resolved or the requested address. Asynchronous like bind (zeromq.js runs it
+   * off the main thread): it resolves on a later turn of the event loop, and until then the
+   * socket is blocked for other binds and unbinds.
+   */
+  async unbind(address: string): Promise<void> {
+    this.assertNotBusy()
+    parseEndpoint(address, true)
+    this.bindBusy = true
+    try {
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      const index = this.listeners.findIndex((l) => l.endpoint === address || l.requested.address === address)
+      if (index === -1) throw zmqError("ENOENT", `Not bound to ${address}`, { address })
+      this.listeners.splice(index, 1)[0]!.close()
+    } finally {
+      this.bindBusy = false
+    }
   }
 
   connect(address: string, routingId: Buffer | undefined): void {
     const endpoint = parseEndpoint(address, false)
     if (endpoint.transport === "mdns") {
-      throw zmqError("ENOCOMPATPROTO", `${endpoint.transport}:// is not available for a ${this.owner.type} socket`)
+      throw zmqError("ENOCOMPATPROTO", `${endpoint.transport}:// is not available for a ${this.owner.type} socket`, { address })
     }
     if (endpoint.transport === "udp") {
       checkUdpUse(this.owner, endpoint, false)
@@ -71,6 +89,7 @@ export class SocketEndpoints {
 
   disconnect(address: string): void {
     const list = this.dialers.get(address)
+    if (!list) parseEndpoint(address, false)
     if (!list) throw zmqError("ENOENT", `Not connected to ${address}`, { address })
     this.dialers.delete(address)
     for (const dialer of list) {
@@ -118,6 +137,10 @@ export class SocketEndpoints {
     this.dialers.clear()
     this.found.clear()
     for (const listener of this.listeners.splice(0)) listener.close(true)
+  }
+
+  private assertNotBusy(): void {
+    if (this.bindBusy) throw zmqError("EBUSY", "Socket is blocked by a bind or unbind operation")
   }
 
   private add(address: string, dialer: Connection): void {

@@ -12,6 +12,8 @@ import { bindInproc, unbindInproc, type InprocAcceptor } from "../engine/inproc-
 import type { ReadHook } from "../transport/read-hook.js"
 import { listenStream, type StreamEndpoint, type StreamListener } from "../transport/stream-transport.js"
 import { handshakeFailure, type ConnectionOwner } from "./connection-owner.js"
+import { acceptWsEngine, isWs, listenWsEngines, type BindOptions } from "./ws-session.js"
+import type { WsLink } from "../transport/ws-link.js"
 
 export class Listener implements EngineHost, InprocAcceptor {
   private streamListener: StreamListener | undefined
@@ -25,10 +27,13 @@ export class Listener implements EngineHost, InprocAcceptor {
     this.endpoint = requested.address
   }
 
-  static async open(owner: ConnectionOwner, endpoint: Exclude<Endpoint, { transport: "mdns" | "udp" }>): Promise<Listener> {
+  static async open(owner: ConnectionOwner, endpoint: Exclude<Endpoint, { transport: "mdns" | "udp" }>, bind: BindOptions = {}): Promise<Listener> {
     const listener = new Listener(owner, endpoint)
     if (endpoint.transport === "inproc") {
       bindInproc(endpoint.name, listener)
+    } else if (isWs(endpoint)) {
+      listener.streamListener = await listenWsEngines(owner, endpoint, bind, (link, remote) => listener.acceptWs(link, remote))
+      listener.endpoint = listener.streamListener.endpoint
     } else {
       listener.streamListener = await listenStream(endpoint as StreamEndpoint, (stream, remote, reads) => listener.accept(stream, remote, reads))
       listener.endpoint = listener.streamListener.endpoint
@@ -72,6 +77,12 @@ export class Listener implements EngineHost, InprocAcceptor {
     this.owner.emit({ type: "accept", address: this.endpoint })
     const engine = new StreamEngine(stream, this, this.owner.engineOptions(remote), reads)
     this.engines.set(engine, undefined)
+  }
+
+  private acceptWs(link: WsLink, remote: string): void {
+    if (this.closed) return link.terminate()
+    this.owner.emit({ type: "accept", address: this.endpoint })
+    this.engines.set(acceptWsEngine(this.owner, link, remote, this), undefined)
   }
 
   onEngineReady(engine: HostedEngine, peer: PeerInfo): void {

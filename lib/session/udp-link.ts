@@ -1,8 +1,9 @@
 // The socket side of udp:// (Radio connects, Dish binds): one pipe per endpoint, connected at
 // once (there is no handshake), carried by a UdpSender or UdpReceiver engine.
 import { isIP } from "node:net"
-import { zmqError } from "../errors.js"
+import { zmqError, type ZmqError } from "../errors.js"
 import { UdpReceiver, UdpSender, type UdpEndpoint } from "../engine/dgram-engine.js"
+import { RawDatagramEngine } from "../engine/raw-dgram-engine.js"
 import type { Pipe } from "../pipe/pipe.js"
 import type { ConnectionOwner } from "./connection-owner.js"
 
@@ -14,7 +15,8 @@ const MULTICAST_HOPS = 1
  * (libzmq: RADIO and DISH; Publisher and Subscriber are our own mapping onto the same datagrams).
  */
 export function checkUdpUse(owner: ConnectionOwner, endpoint: UdpEndpoint, bind: boolean): void {
-  const allowed = bind ? ["DISH", "SUB"] : ["RADIO", "PUB"]
+  // DGRAM (raw datagrams) sends and receives on one socket, bound or connected.
+  const allowed = bind ? ["DISH", "SUB", "DGRAM"] : ["RADIO", "PUB", "DGRAM"]
   if (!allowed.includes(owner.type)) {
     const what = `udp:// ${bind ? "bind" : "connect"} is for ${allowed.join(" and ")} sockets, not ${owner.type}`
     throw zmqError("ENOCOMPATPROTO", what, { address: endpoint.address })
@@ -35,7 +37,7 @@ function openPipe(owner: ConnectionOwner, address: string): Pipe | undefined {
 }
 
 /** A udp pipe is connected as soon as it exists; its "peer" is whoever sends or listens. */
-function connectPipe(owner: ConnectionOwner, pipe: Pipe, engine: UdpSender | UdpReceiver, peerType: string, address: string): void {
+function connectPipe(owner: ConnectionOwner, pipe: Pipe, engine: UdpSender | UdpReceiver | RawDatagramEngine, peerType: string, address: string): void {
   pipe.attach(engine, { socketType: peerType, identity: undefined, metadata: new Map(), minor: 1, address })
   owner.pipeConnected(pipe)
 }
@@ -54,8 +56,21 @@ export class UdpConnection {
     const pipe = openPipe(this.owner, this.endpoint.address)
     if (!pipe) return
     this.pipe = pipe
+    if (this.owner.type === "DGRAM") return void this.startRaw(pipe)
     connectPipe(this.owner, pipe, new UdpSender(pipe, this.endpoint, MULTICAST_HOPS), "DISH", this.endpoint.address)
     this.owner.emit({ type: "connect", address: this.endpoint.address })
+  }
+
+  /** DGRAM: a socket on an ephemeral port, so that replies to what it sends come back. */
+  private async startRaw(pipe: Pipe): Promise<void> {
+    try {
+      const engine = await RawDatagramEngine.open(pipe, this.endpoint, 0, undefined)
+      if (this.pipe !== pipe) return engine.close() // stopped meanwhile
+      connectPipe(this.owner, pipe, engine, "DGRAM", this.endpoint.address)
+      this.owner.emit({ type: "connect", address: this.endpoint.address })
+    } catch (error) {
+      this.owner.emit({ type: "close:error", address: this.endpoint.address, error: error as ZmqError })
+    }
   }
 
   stop(): void {
@@ -81,9 +96,11 @@ export class UdpBinding {
   static async open(owner: ConnectionOwner, endpoint: UdpEndpoint): Promise<UdpBinding> {
     const pipe = openPipe(owner, endpoint.address)
     if (!pipe) throw zmqError("EINVAL", `Socket refused the udp endpoint ${endpoint.address}`)
-    let receiver: UdpReceiver
+    let receiver: UdpReceiver | RawDatagramEngine
     try {
-      receiver = await UdpReceiver.open(pipe, endpoint)
+      receiver = owner.type === "DGRAM"
+        ? await RawDatagramEngine.open(pipe, endpoint, endpoint.port, endpoint.host)
+        : await UdpReceiver.open(pipe, endpoint)
     } catch (error) {
       owner.detachPipe(pipe)
       pipe.terminate()
@@ -91,7 +108,7 @@ export class UdpBinding {
     }
     // Port 0 or * asked the OS for one: lastEndpoint says which.
     const resolved = endpoint.port === 0 ? endpoint.address.replace(/:(0|\*)$/, `:${receiver.port}`) : endpoint.address
-    connectPipe(owner, pipe, receiver, "RADIO", resolved)
+    connectPipe(owner, pipe, receiver, owner.type === "DGRAM" ? "DGRAM" : "RADIO", resolved)
     return new UdpBinding(owner, endpoint, resolved, pipe)
   }
 

@@ -53,7 +53,7 @@ export const OPTION_TABLE = {
   relaxed: { kind: "bool", default: false, only: ["REQ"] },
   correlate: { kind: "bool", default: false, only: ["REQ"] },
   noDrop: { kind: "bool", default: false, only: PUBLISHING },
-  conflate: { kind: "bool", default: false, only: ["PUSH", "PULL", "DEALER", "SUB", "PUB", "XPUB"] },
+  conflate: { kind: "bool", default: false, only: ["PUSH", "PULL", "DEALER", "SUB", "PUB", "XPUB", "SCATTER", "GATHER"] },
   invertMatching: { kind: "bool", default: false, only: ["PUB", "SUB", "XPUB"] },
   verbosity: { kind: "verbosity", default: null, only: ["XPUB"] },
   manual: { kind: "bool", default: false, only: ["XPUB"] },
@@ -70,6 +70,11 @@ export const OPTION_TABLE = {
   curveSecretKey: { kind: "curveKey", default: null },
   curveServerKey: { kind: "curveKey", default: null },
   zapDomain: { kind: "string", default: null },
+  wssKeyPem: { kind: "string", default: null },
+  wssCertPem: { kind: "string", default: null },
+  wssTrustPem: { kind: "string", default: null },
+  wssHostname: { kind: "string", default: null },
+  wssTrustSystem: { kind: "bool", default: true },
 } as const satisfies Record<string, OptionSpec>
 
 export type OptionName = keyof typeof OPTION_TABLE
@@ -109,6 +114,16 @@ export interface SocketOptions {
   curveSecretKey?: string | null
   /** CURVE client: the server's public key (Z85); setting it selects CURVE. */
   curveServerKey?: string | null
+  /** wss:// bind: the server's private key (PEM); a wss client may set it with wssCertPem for a client certificate. */
+  wssKeyPem?: string | null
+  /** wss:// bind: the server's certificate chain (PEM). */
+  wssCertPem?: string | null
+  /** wss:// connect: a CA (PEM) to trust for the server's certificate. */
+  wssTrustPem?: string | null
+  /** wss:// connect: the name the server's certificate must carry (default: the endpoint's host). */
+  wssHostname?: string | null
+  /** wss:// connect: trust the system's CAs too (default true; false with wssTrustPem trusts only that CA). */
+  wssTrustSystem?: boolean
 }
 
 export type OptionValues = Record<string, unknown>

@@ -32,12 +32,12 @@ export function waitForPeers(socket: PeerCounter, count: number, timeout: number
       : undefined
     const cleanup = () => {
       clearTimeout(timer)
-      socket.events.off("handshake", check)
-      socket.events.off("end", ended)
+      socket.events.unwatch("handshake", check)
+      socket.events.unwatch("end", ended)
       hold(-1)
     }
     hold(+1)
-    socket.events.on("handshake", check)
-    socket.events.on("end", ended)
+    socket.events.watch("handshake", check)
+    socket.events.watch("end", ended)
   })
 }

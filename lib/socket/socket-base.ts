@@ -15,6 +15,8 @@ import type { PropertyList } from "../zmtp/metadata.js"
 import type { LocalIdentity } from "../zmtp/ready.js"
 import type { AdvertiseOptions, DiscoveryConfig } from "../discovery/index.js"
 import type { ConnectionOwner } from "../session/connection-owner.js"
+import type { BindOptions } from "../session/ws-session.js"
+import type { WsSettings } from "../transport/ws-link.js"
 import { SocketEndpoints } from "../session/endpoints.js"
 import { CONFLATED_QUEUES, defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
 import { securityFromOptions } from "./security-options.js"
@@ -41,6 +43,8 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   private readonly parkedReceive = new Parked<unknown>(() => this.updateKeepAlive())
   private readonly keepAlive = new KeepAlive()
   private isClosed = false
+  /** close() was called while a bind/unbind was in flight. */
+  private closeRequested = false
   private readonly lingering: Linger
   private discoveryGlue: SocketDiscovery | undefined
   private peerWaiters = 0
@@ -93,16 +97,25 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   // ---- endpoints ---------------------------------------------------------------------------
 
-  async bind(address: string): Promise<void> {
+  /** `options.server`: a ws/wss bind attaches to this Node http(s).Server instead of listening. */
+  async bind(address: string, options: BindOptions = {}): Promise<void> {
     this.assertOpen()
     this.assertSecurity()
-    this.lastEndpoint = await this.endpoints.bind(address)
+    try {
+      this.lastEndpoint = await this.endpoints.bind(address, options)
+    } finally {
+      this.closeIfRequested()
+    }
     this.discoveryGlue?.refresh()
   }
 
   async unbind(address: string): Promise<void> {
     this.assertOpen()
-    this.endpoints.unbind(address)
+    try {
+      await this.endpoints.unbind(address)
+    } finally {
+      this.closeIfRequested()
+    }
     this.discoveryGlue?.refresh()
   }
 
@@ -186,7 +199,8 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   protected sendMessage(message: unknown): Promise<void> {
     if (this.isClosed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
-    if (this.parkedSend.waiting) return Promise.reject(zmqError("EBUSY", "Socket is busy writing; only one send can wait at a time"))
+    // Thrown, not rejected, as zeromq.js does: a second concurrent send is a programming error.
+    if (this.parkedSend.waiting) throw zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time")
     try {
       const frames = encodeForWire(message, this.options.codec as CodecName, this.envelopeSize, this.options.maxMessageSize as number)
       if (this.xsend(frames)) return immediateSend()
@@ -202,7 +216,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   protected receiveMessage(): Promise<unknown> {
     if (this.isClosed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
-    if (this.parkedReceive.waiting) return Promise.reject(zmqError("EBUSY", "Socket is busy reading; only one receive can wait at a time"))
+    if (this.parkedReceive.waiting) throw zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time")
     const value = this.nextIncoming()
     if (value !== NOTHING) return Promise.resolve(value)
     const timeout = this.options.receiveTimeout as number
@@ -221,7 +235,8 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
       try {
         yield await receive()
       } catch (error) {
-        if (this.isClosed) return
+        // Closing ends the iteration; any other failure (EFSM...) still reaches the caller.
+        if (this.isClosed && isCloseError(error)) return
         throw error
       }
     }
@@ -318,6 +333,19 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     }
   }
 
+  wsSettings(): WsSettings {
+    const o = this.options
+    const text = (value: unknown) => (typeof value === "string" ? value : undefined)
+    return {
+      tls: {
+        keyPem: text(o.wssKeyPem), certPem: text(o.wssCertPem), trustPem: text(o.wssTrustPem),
+        hostname: text(o.wssHostname), trustSystem: o.wssTrustSystem !== false,
+      },
+      // The WebSocket layer refuses a message over the limit before buffering it all.
+      maxPayload: (o.maxMessageSize as number) >= 0 ? (o.maxMessageSize as number) + 64 : 0, // flag octet and CURVE box overhead
+    }
+  }
+
   createPipe(endpoint: string): Pipe {
     const conflate = this.options.conflate === true ? CONFLATED_QUEUES[this.type] : undefined
     return new Pipe(this, this.options.sendHighWaterMark as number, this.options.receiveHighWaterMark as number, endpoint, conflate)
@@ -362,6 +390,11 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   /** Closes the socket. Queued outbound messages get `linger` ms (-1: until sent) to leave. */
   close(): void {
     if (this.isClosed) return
+    // zeromq.js: a close() during bind/unbind takes effect once that operation has settled.
+    if (this.endpoints.busy) {
+      this.closeRequested = true
+      return
+    }
     this.isClosed = true
     const cancelled = zmqError("EAGAIN", "Socket was closed")
     this.parkedSend.reject(cancelled)
@@ -370,6 +403,10 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     if (!this.lingering.start(this.options.linger as number)) return this.terminate()
     this.endpoints.stopAccepting()
     this.updateKeepAlive()
+  }
+
+  private closeIfRequested(): void {
+    if (this.closeRequested && !this.endpoints.busy) this.close()
   }
 
   /** Extensions stop here (discovery withdraws; subclasses extend for their own state). */
@@ -409,6 +446,12 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 }
 
 const NOTHING = Symbol("nothing")
+
+/** The errors a pending receive gets when the socket closes under it. */
+function isCloseError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === "EAGAIN" || code === "EBADF"
+}
 
 installOptionAccessors(
   SocketBase.prototype,

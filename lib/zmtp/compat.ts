@@ -3,7 +3,7 @@
 
 export const SOCKET_TYPES = [
   "PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB",
-  "RADIO", "DISH",
+  "RADIO", "DISH", "SERVER", "CLIENT", "SCATTER", "GATHER", "DGRAM",
 ] as const
 
 export type SocketType = (typeof SOCKET_TYPES)[number]
@@ -22,6 +22,12 @@ const PEERS: Readonly<Record<SocketType, readonly SocketType[]>> = {
   PULL: ["PUSH"],
   RADIO: ["DISH"],
   DISH: ["RADIO"],
+  SERVER: ["CLIENT"],
+  CLIENT: ["SERVER"],
+  SCATTER: ["GATHER"],
+  GATHER: ["SCATTER"],
+  // Raw udp datagrams: no ZMTP peer at all.
+  DGRAM: [],
 }
 
 export function isSocketType(name: string): name is SocketType {

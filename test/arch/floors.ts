@@ -23,7 +23,7 @@ export const FLOORS: Readonly<Record<string, number>> = {
   // 7: socket types and their base
   "socket/": 7,
   // top: entry points (the package, and the cli, compat, draft and browser builds)
-  "index.ts": 8, "draft.ts": 8, "compat.ts": 8, "cli.ts": 8, "browser.ts": 8,
+  "index.ts": 8, "draft.ts": 8, "compat.ts": 8, "v5-compat.ts": 8, "cli.ts": 8, "browser.ts": 8,
   "cli/": 8, "compat/": 8, "draft/": 8, "browser/": 8,
 }
 

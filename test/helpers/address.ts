@@ -3,10 +3,10 @@ import { tmpdir } from "node:os"
 import { createServer } from "node:net"
 import { join } from "node:path"
 
-export type Transport = "tcp" | "ipc" | "inproc"
-export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc"]
+export type Transport = "tcp" | "ipc" | "inproc" | "ws"
+export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "inproc", "ws"]
 /** Transports a libzmq peer in another library instance can reach. */
-export const WIRE_TRANSPORTS: readonly Transport[] = ["tcp", "ipc"]
+export const WIRE_TRANSPORTS: readonly Transport[] = ["tcp", "ipc", "ws"]
 
 let counter = 0
 
@@ -17,7 +17,15 @@ export function uniqAddress(transport: Transport): string {
     case "tcp": return "tcp://127.0.0.1:0"
     case "ipc": return `ipc://${join(tmpdir(), `bl-${id}.sock`)}`
     case "inproc": return `inproc://test-${id}`
+    case "ws": return `ws://127.0.0.1:0/t-${id}`
   }
+}
+
+/** An address to connect to that nobody listens on yet (ipc, inproc: a fresh name). */
+export async function freeAddress(transport: Transport): Promise<string> {
+  if (transport === "tcp") return freeTcpAddress()
+  if (transport === "ws") return `${(await freeTcpAddress()).replace("tcp:", "ws:")}/t-${++counter}`
+  return uniqAddress(transport)
 }
 
 /** A tcp address nobody listens on right now (bound once by the OS, then released). */

@@ -74,7 +74,7 @@ t.test("reliable is fixed at construction: setting it later throws EINVAL", asyn
   const push = new Push({ reliable: true, linger: 0 })
   const dealer = new Dealer({ linger: 0 })
   t.teardown(() => { push.close(); dealer.close() })
-  t.throws(() => { push.reliable = false }, { code: "EINVAL", message: /fixed at construction/ })
+  t.throws(() => { push.reliable = false }, { code: "EINVAL", detail: /fixed at construction/ })
   t.throws(() => { dealer.reliable = { ackTimeout: 100 } }, { code: "EINVAL" })
   t.equal(push.reliable, true, "unchanged")
   t.equal(dealer.reliable, false)

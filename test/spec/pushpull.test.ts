@@ -2,7 +2,7 @@
 import t from "tap"
 import { Pull } from "../../lib/socket/pull.js"
 import { Push } from "../../lib/socket/push.js"
-import { freeTcpAddress, TRANSPORTS, uniqAddress } from "../helpers/address.js"
+import { freeAddress, TRANSPORTS, uniqAddress } from "../helpers/address.js"
 import { events, until, within } from "../helpers/events.js"
 import { connectTo, marry } from "../helpers/marry.js"
 
@@ -58,7 +58,7 @@ for (const transport of TRANSPORTS) {
     })
 
     t.test("PUSH: SHALL create a queue when initiating an outgoing connection, before the peer exists", async (t) => {
-      const address = transport === "tcp" ? await freeTcpAddress() : uniqAddress(transport)
+      const address = await freeAddress(transport)
       {
         const push = new Push()
         t.teardown(() => push.close())

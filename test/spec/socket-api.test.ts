@@ -57,10 +57,15 @@ t.test("send with no peer: sendTimeout 0 gives EAGAIN, a timeout gives EAGAIN la
   await t.rejects(push.send("x"), { code: "EAGAIN" })
   push.sendTimeout = 50
   const waiting = push.send("x")
-  await t.rejects(push.send("y"), { code: "EBUSY" })
+  // Thrown at once (zeromq.js), with its text and errno.
+  t.throws(() => push.send("y"), {
+    code: "EBUSY",
+    errno: 16,
+    message: "Socket is busy writing; only one send operation may be in progress at any time",
+  })
   // The exact deadline is a fake-clock test (test/unit/socket/parked-linger.test.ts); here the
-  // real timer must end the wait with EAGAIN, naming the timeout.
-  await t.rejects(waiting, { code: "EAGAIN", message: /50 ms/ })
+  // real timer must end the wait.
+  await t.rejects(waiting, { code: "EAGAIN" })
 })
 
 t.test("receive: timeout 0 gives EAGAIN; a second waiter gives EBUSY; close cancels with EAGAIN", async (t) => {
@@ -68,10 +73,13 @@ t.test("receive: timeout 0 gives EAGAIN; a second waiter gives EBUSY; close canc
   await t.rejects(pull.receive(), { code: "EAGAIN" })
   pull.receiveTimeout = -1
   const waiting = pull.receive()
-  await t.rejects(pull.receive(), { code: "EBUSY" })
+  t.throws(() => pull.receive(), {
+    code: "EBUSY",
+    message: "Socket is busy reading; only one receive operation may be in progress at any time",
+  })
   pull.close()
-  await t.rejects(waiting, { code: "EAGAIN" })
-  await t.rejects(pull.receive(), { code: "EBADF" })
+  await t.rejects(waiting, { code: "EAGAIN", message: "Operation was not possible or timed out" })
+  await t.rejects(pull.receive(), { code: "EBADF", message: "Socket is closed" })
   t.throws(() => pull.connect("tcp://127.0.0.1:1"), { code: "EBADF" })
   await t.rejects(pull.bind("tcp://127.0.0.1:0"), { code: "EBADF" })
   t.equal(pull.closed, true)
@@ -133,17 +141,21 @@ t.test("async iteration yields messages and ends when the socket closes", async 
   t.same(seen, ["a", "b"])
 })
 
-t.test("events: emitter and async iterator, ending with 'end' on close", async (t) => {
+t.test("events: async iterator (or emitter, not both: zeromq.js), ending with 'end' on close", async (t) => {
   const pull = new Pull()
-  const types: string[] = []
-  const iterated = (async () => { for await (const event of pull.events) types.push(event.type) })()
-  const bound = nextEvent(pull, "bind")
+  const seen: { type: string; address?: string }[] = []
+  const iterated = (async () => { for await (const event of pull.events) seen.push(event) })()
   await pull.bind(uniqAddress("ipc"))
-  t.equal((await bound).address, pull.lastEndpoint)
   pull.close()
   await within(iterated, 2000, "event iteration end")
-  t.same(types.slice(0, 1), ["bind"])
-  t.equal(types.at(-1), "end")
+  t.same(seen[0], { type: "bind", address: pull.lastEndpoint })
+  t.equal(seen.at(-1)?.type, "end")
+
+  const push = new Push()
+  const bound = nextEvent(push, "bind")
+  await push.bind(uniqAddress("ipc"))
+  t.equal((await bound).address, push.lastEndpoint, "the emitter sees the same events")
+  push.close()
 })
 
 t.test("waitForPeers resolves after N handshakes and times out with EAGAIN", async (t) => {

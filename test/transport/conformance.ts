@@ -2,7 +2,7 @@
 // Each transport's test file calls declareTransportTests(t, transport).
 import { Pull } from "../../lib/socket/pull.js"
 import { Push } from "../../lib/socket/push.js"
-import { freeTcpAddress, uniqAddress, type Transport } from "../helpers/address.js"
+import { freeAddress, uniqAddress, type Transport } from "../helpers/address.js"
 import { nextEvent, within } from "../helpers/events.js"
 import { marry } from "../helpers/marry.js"
 
@@ -28,6 +28,7 @@ export function declareTransportTests(t: Tap, transport: Transport): void {
     await pull.bind(requested)
     t.ok(pull.lastEndpoint, "set")
     if (transport === "tcp") t.match(pull.lastEndpoint, /^tcp:\/\/127\.0\.0\.1:[1-9][0-9]*$/)
+    else if (transport === "ws") t.match(pull.lastEndpoint, /^ws:\/\/127\.0\.0\.1:[1-9][0-9]*\/t-/)
     else t.equal(pull.lastEndpoint, requested)
     t.same(pull.boundEndpoints(), [pull.lastEndpoint])
   })
@@ -41,7 +42,7 @@ export function declareTransportTests(t: Tap, transport: Transport): void {
   })
 
   t.test(`${transport}: connecting before the peer exists retries, then connects`, async (t) => {
-    const address = transport === "tcp" ? await freeTcpAddress() : uniqAddress(transport)
+    const address = await freeAddress(transport)
     const push = new Push({ linger: 0, reconnectInterval: 10 })
     t.teardown(() => push.close())
     if (transport !== "inproc") {
@@ -91,7 +92,7 @@ export function declareTransportTests(t: Tap, transport: Transport): void {
 
   t.test(`${transport}: close while connecting is clean`, async (t) => {
     const push = new Push({ linger: 0 })
-    push.connect(transport === "tcp" ? await freeTcpAddress() : uniqAddress(transport))
+    push.connect(await freeAddress(transport))
     const ended = nextEvent(push, "end", 1000)
     push.close()
     await ended

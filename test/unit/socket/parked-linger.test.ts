@@ -21,7 +21,7 @@ t.test("a parked call times out with EAGAIN exactly at its timeout", async (t) =
   await Promise.resolve()
   t.equal(outcome, undefined, "still waiting 1 ms before")
   clock.advance(1)
-  await t.rejects(call, { code: "EAGAIN", message: /send timed out after 50 ms/ })
+  await t.rejects(call, { code: "EAGAIN", detail: /send timed out after 50 ms/ })
   t.equal(settled, 1)
   t.notOk(parked.waiting)
 })
