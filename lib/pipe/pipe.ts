@@ -26,14 +26,12 @@ export interface PeerInfo {
 
 /** Moves messages between a pipe and one connection. Calls come from the socket's thread only. */
 export interface PipeEngine {
-  /** The pipe has outbound messages or subscriptions; flush soon. Cheap to call repeatedly. */
+  /** The pipe has outbound messages or commands; flush soon. Cheap to call repeatedly. */
   requestFlush(): void
   /** Hands what is queued to the connection now, as far as it takes it (used by close()). */
   flush(): void
   /** The inbound queue fell to its low-water mark; reading may continue. */
   resumeReading(): void
-  /** Sends an out-of-band command frame (extensions, e.g. acks) after what is already queued. */
-  sendCommand(name: string, data: Buffer): boolean
   /** Ends the connection at once; the engine detaches itself from the pipe. */
   close(): void
 }
@@ -62,10 +60,14 @@ export interface PipeTransform {
   consumed?(message: Message): void
 }
 
-/** A subscription change travelling upstream (SUB/XSUB to PUB/XPUB). */
-export interface Subscription {
-  prefix: Buffer
-  subscribe: boolean
+/**
+ * A command for the peer, beside the messages: SUBSCRIBE/CANCEL (SUB/XSUB), JOIN/LEAVE (DISH),
+ * extension commands (reliable acks). The engine encodes it for its transport and the peer's
+ * ZMTP version (a 3.0 peer gets subscriptions as messages); a transport without commands drops it.
+ */
+export interface PipeCommand {
+  name: string
+  data: Buffer
 }
 
 /**
@@ -85,8 +87,8 @@ export class Pipe {
   readonly id = nextPipeId++
   readonly outbound = new Queue<Message>()
   readonly inbound = new Queue<Message>()
-  /** Subscriptions to send before any message; replaced wholesale on every reconnect. */
-  readonly subscriptions = new Queue<Subscription>()
+  /** Commands for the current connection, sent before the next messages; dropped on every (re)connect. */
+  readonly commands = new Queue<PipeCommand>()
   engine: PipeEngine | undefined
   peer: PeerInfo | undefined
   /** Routing id as the owning socket knows this peer (Router), set by the owner. */
@@ -139,9 +141,13 @@ export class Pipe {
     this.engine?.requestFlush()
   }
 
-  /** Queues a subscription change for the current connection. */
-  writeSubscription(prefix: Buffer, subscribe: boolean): void {
-    this.subscriptions.push({ prefix, subscribe })
+  /**
+   * Queues a command for the current connection: the one way a socket talks to its peer besides
+   * messages (it never reaches the engine). Owners re-send state (subscriptions, joined groups)
+   * from xconnected, since a new connection starts with no commands queued.
+   */
+  writeCommand(name: string, data: Buffer): void {
+    this.commands.push({ name, data })
     this.engine?.requestFlush()
   }
 
@@ -202,7 +208,7 @@ export class Pipe {
   attach(engine: PipeEngine, peer: PeerInfo): void {
     this.engine = engine
     this.peer = peer
-    this.subscriptions.clear()
+    this.commands.clear()
     if (this.readPaused) engine.resumeReading()
     this.readPaused = false
     if (this.outbound.length > 0) engine.requestFlush()
@@ -212,7 +218,7 @@ export class Pipe {
   detach(engine: PipeEngine): void {
     if (this.engine !== engine) return
     this.engine = undefined
-    this.subscriptions.clear()
+    this.commands.clear()
   }
 
   /** The pipe is gone for good: close its connection and drop what it still queues outbound. */
@@ -223,6 +229,6 @@ export class Pipe {
     this.engine = undefined
     engine?.close()
     this.outbound.clear()
-    this.subscriptions.clear()
+    this.commands.clear()
   }
 }

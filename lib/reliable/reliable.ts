@@ -260,10 +260,10 @@ export class Reliable implements SocketExtension, Tickable {
     if (this.ackFlush !== undefined) clearImmediate(this.ackFlush)
     this.ackFlush = undefined
     for (const window of this.dedup.withAcks()) {
-      const engine = this.routes.get(window)?.engine
-      if (engine === undefined) continue // kept until the sender reconnects (bounded)
+      const pipe = this.routes.get(window)
+      if (!pipe?.connected) continue // kept until the sender reconnects (bounded)
       for (const data of encodeAcks(window.senderId, toRanges(window.takeAcks()))) {
-        engine.sendCommand(ACK_COMMAND, data)
+        pipe.writeCommand(ACK_COMMAND, data)
         this.ackCommands++
       }
     }
