@@ -24,6 +24,8 @@ class Shared {
   readonly bonjour: Bonjour
   readonly mdns: MulticastDns
   readonly published = new Set<BonjourService>()
+  /** SRV TTLs (seconds) chosen by advertisers, by fqdn (lower case). */
+  readonly srvTtl = new Map<string, number>()
 
   constructor(iface: string | undefined) {
     // The default error callback throws from a UDP callback; a lost reply is not worth a crash.
@@ -34,6 +36,24 @@ class Shared {
     // multicast-dns emits 'error' (bind EACCES/EADDRINUSE) with no listener: that would throw.
     this.mdns.on("error", (err: unknown) => debug("discovery: mdns socket error %o", err))
     this.mdns.on("warning", (err: unknown) => debug("discovery: mdns warning %o", err))
+    this.overrideSrvTtl()
+  }
+
+  /**
+   * bonjour-service hard-codes 120 s for SRV records. Its announce() registers the very record
+   * objects it then sends and answers queries with, so setting the TTL at registration covers
+   * the first announcement, the re-announcements and every answer.
+   */
+  private overrideSrvTtl(): void {
+    const server = this.server()
+    const register = server.register.bind(server)
+    server.register = (records) => {
+      for (const record of records as Array<{ type: string; name: string; ttl?: number }>) {
+        const ttl = record.type === "SRV" ? this.srvTtl.get(record.name.toLowerCase()) : undefined
+        if (ttl !== undefined) record.ttl = ttl
+      }
+      register(records)
+    }
   }
 
   server(): ServerInternals {
@@ -60,7 +80,8 @@ export class BonjourLease {
   }
 
   /** Publishes without probing: instance names carry a random id, so a conflict is not expected. */
-  publish(name: string, port: number, txt: Record<string, string>): BonjourService {
+  publish(name: string, port: number, txt: Record<string, string>, ttl?: number): BonjourService {
+    if (ttl !== undefined) this.shared.srvTtl.set(`${name}._zmtp._tcp.local`.toLowerCase(), ttl)
     const service = this.shared.bonjour.publish({ name, type: "zmtp", protocol: "tcp", port, txt, probe: false })
     this.shared.published.add(service)
     return service
@@ -69,6 +90,7 @@ export class BonjourLease {
   /** Sends the goodbye (TTL 0) for `service` and resolves once it has been sent. */
   unpublish(service: BonjourService): Promise<void> {
     this.shared.published.delete(service)
+    this.shared.srvTtl.delete(service.fqdn.toLowerCase())
     return new Promise((resolve) => {
       service.stop(() => resolve())
       // Server.unregister() matches records by name only, so withdrawing one service also drops

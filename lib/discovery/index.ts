@@ -10,7 +10,7 @@ import { MdnsAdvertisement } from "./mdns-advertiser.js"
 import { MdnsBrowse } from "./mdns-browser.js"
 import { PollingBrowse } from "./polling-browse.js"
 import {
-  resolveConfig, resolveInterface, validateAddress, validateId, validateName,
+  resolveConfig, resolveInterface, validateAddress, validateId, validateTtl, validateName,
   type AdvertiseOptions, type BrowseOptions,
 } from "./options.js"
 import { validateExtraTxt } from "./txt.js"
@@ -45,7 +45,7 @@ export function advertise(target: DiscoveryTarget, name: string, opts: Advertise
   checkObject(opts)
   const settings = {
     iface: resolveInterface(opts.interface), address: validateAddress(opts.address),
-    txt: validateExtraTxt(opts.txt), id: validateId(opts.id),
+    txt: validateExtraTxt(opts.txt), id: validateId(opts.id), ttl: validateTtl(opts.ttl),
   }
   const config = resolveConfig(opts.discovery)
   if (config.mode !== "mdns") return { id: "", refresh() {}, stop: () => Promise.resolve() }

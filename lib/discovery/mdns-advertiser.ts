@@ -20,6 +20,8 @@ export interface MdnsAdvertiseSettings {
   readonly address?: string
   readonly txt?: Readonly<Record<string, string>>
   readonly id?: string
+  /** SRV record TTL in seconds; bonjour-service's default (120) when absent. */
+  readonly ttl?: number
 }
 
 export class MdnsAdvertisement {
@@ -66,7 +68,7 @@ export class MdnsAdvertisement {
 
   private publish(port: number, txt: Record<string, string>): BonjourService {
     this.generation = (this.generation + 1) % GENERATIONS
-    return this.lease.publish(`${this.name}-${this.id}-${this.generation.toString(36)}`, port, txt)
+    return this.lease.publish(`${this.name}-${this.id}-${this.generation.toString(36)}`, port, txt, this.settings.ttl)
   }
 
   private retire(old: BonjourService, next: BonjourService | undefined): void {

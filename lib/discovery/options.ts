@@ -41,6 +41,11 @@ export interface AdvertiseOptions {
   readonly txt?: Readonly<Record<string, string>>
   /** Instance id to advertise instead of a random one, so a restarted process keeps its identity. */
   readonly id?: string
+  /**
+   * Seconds browsers keep this peer without hearing from it (the SRV record's TTL), default 120.
+   * A shorter TTL drops a crashed peer sooner, at the cost of more re-query traffic.
+   */
+  readonly ttl?: number
 }
 
 export interface ResolvedConfig {
@@ -141,6 +146,13 @@ export function parseEnv(value: string | undefined): DiscoveryConfig {
     return { mode: "seeds", seeds }
   }
   return invalid(`BROKERLESS_DISCOVERY must be "mdns", "dns:<domain>" or "seeds:<name>=<endpoints>": ${text}`)
+}
+
+/** DNS TTLs are whole seconds; mDNS answers live at most as long as the 75-minute TXT record. */
+export function validateTtl(ttl: unknown): number | undefined {
+  if (ttl === undefined) return undefined
+  if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 1 || ttl > 4500) invalid(`ttl must be an integer number of seconds, 1-4500: ${String(ttl)}`)
+  return ttl
 }
 
 export function validateId(id: unknown): string | undefined {

@@ -78,6 +78,7 @@ export class UdpSender implements PipeEngine {
   }
 
   flush(): void {
+    this.pipe.commands.clear() // JOIN/LEAVE and subscriptions do not travel over udp
     for (let message = this.pipe.takeOutbound(); message && !this.closed; message = this.pipe.takeOutbound()) {
       // Radio and Publisher passed every message through checkDatagram() before queueing it.
       const [group, body] = message as [Buffer, Buffer]
@@ -87,7 +88,6 @@ export class UdpSender implements PipeEngine {
   }
 
   resumeReading(): void {}
-  sendCommand(): boolean { return false } // JOIN/LEAVE do not travel over udp
 
   close(): void {
     if (this.closed) return
@@ -146,13 +146,12 @@ export class UdpReceiver implements PipeEngine {
     if (message) this.full = !this.pipe.deliver(message)
   }
 
-  /** Subscriptions a Subscriber queues for its peers have nowhere to go over udp: drop them. */
+  /** Commands (a Subscriber's subscriptions, a Dish's joins) have nowhere to go over udp: drop them. */
   requestFlush(): void {
-    this.pipe.subscriptions.clear()
+    this.pipe.commands.clear()
   }
 
   flush(): void {}
-  sendCommand(): boolean { return false }
 
   resumeReading(): void {
     this.full = false

@@ -1,7 +1,18 @@
-// The seam between a connection engine (StreamEngine today) and the connection manager that
-// owns it (a dialer or a listener on the session floor): what the engine is told at creation,
-// and how it reports readiness and its end. Hosts see engines only as HostedEngine, so this
-// file imports no engine and a second engine kind plugs in without touching the hosts' types.
+// The seam between a connection engine and the connection manager that owns it (a dialer or a
+// listener on the session floor): what the engine is told at creation, and how it reports
+// readiness and its end. Hosts see engines only as HostedEngine, so this file imports no engine.
+//
+// Adding a second engine (a WebSocket engine, say): implement HostedEngine (for the host) and
+// PipeEngine (pipe/pipe.ts, for the pipe), take EngineOptions, and report through EngineHost:
+// onEngineReady once the peer's READY is accepted (the host then calls attach() synchronously),
+// onEngineClosed exactly once. Security is not the engine's business: createMechanism(
+// options.security, options.local, options.address) gives the handshake steps (start/onCommand,
+// see security/mechanism.ts), and its session ?? CLEAR_SESSION does the data-phase framing
+// (encode a batch; decodeMessage/decodeCommand take frame bodies, so any framing can feed them).
+// A ZMTP byte stream reuses HandshakeDriver, StreamReader and StreamWriter as StreamEngine does.
+// Commands from the socket arrive in pipe.commands (flush them with the messages; zmtp/command
+// encodePipeCommand gives their ZMTP frame); commands the engine does not handle itself go to
+// pipe.owner.onPipeCommand. The socket never calls the engine.
 import type { ZmqError } from "../errors.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { SecurityConfig } from "../security/mechanism.js"

@@ -4,8 +4,10 @@
 // decides when to link; this file only links and moves messages.
 import { zmqError } from "../errors.js"
 import type { LocalIdentity } from "../zmtp/ready.js"
-import type { Message, PeerInfo, Pipe, PipeEngine } from "../pipe/pipe.js"
+import type { Message, PeerInfo, Pipe, PipeCommand, PipeEngine } from "../pipe/pipe.js"
 import { FlushRequest } from "../util/flush-scheduler.js"
+import { subscriptionMessage } from "../zmtp/command.js"
+import { COMMAND } from "../zmtp/constants.js"
 
 export interface InprocAcceptor {
   readonly local: LocalIdentity
@@ -58,7 +60,6 @@ export class InprocEngine implements PipeEngine {
   peer!: InprocEngine
   private readonly flushRequest = new FlushRequest(this)
   private closed = false
-  private commands: [string, Buffer][] = []
 
   constructor(
     readonly pipe: Pipe,
@@ -72,11 +73,7 @@ export class InprocEngine implements PipeEngine {
 
   flush(): void {
     if (this.closed) return
-    const target = this.peer.pipe
-    for (const [name, data] of this.commands.splice(0)) target.owner.onPipeCommand(target, name, data)
-    for (let sub = this.pipe.subscriptions.shift(); sub; sub = this.pipe.subscriptions.shift()) {
-      if (this.peer.receivesSubscriptions) this.peer.deliverInbound([subscriptionMessage(sub.prefix, sub.subscribe)])
-    }
+    for (let command = this.pipe.commands.shift(); command; command = this.pipe.commands.shift()) this.peer.onCommand(command)
     while (!this.closed && !this.peer.inboundFull()) {
       const message = this.pipe.takeOutbound()
       if (message === undefined) break
@@ -89,13 +86,6 @@ export class InprocEngine implements PipeEngine {
   resumeReading(): void {
     this.full = false
     this.peer.requestFlush()
-  }
-
-  sendCommand(name: string, data: Buffer): boolean {
-    if (this.closed) return false
-    this.commands.push([name, data])
-    this.requestFlush()
-    return true
   }
 
   close(): void {
@@ -113,16 +103,18 @@ export class InprocEngine implements PipeEngine {
     return this.full
   }
 
+  /** A command from the other side: subscriptions become messages (PUB/XPUB), the rest go to the owner. */
+  private onCommand(command: PipeCommand): void {
+    if (command.name === COMMAND.SUBSCRIBE || command.name === COMMAND.CANCEL) {
+      if (this.receivesSubscriptions) this.deliverInbound([subscriptionMessage(command.data, command.name === COMMAND.SUBSCRIBE)])
+      return
+    }
+    this.pipe.owner.onPipeCommand(this.pipe, command.name, command.data)
+  }
+
   private deliverInbound(message: Message): void {
     this.full = !this.pipe.deliver(message)
   }
-}
-
-function subscriptionMessage(prefix: Buffer, subscribe: boolean): Buffer {
-  const message = Buffer.allocUnsafe(prefix.length + 1)
-  message[0] = subscribe ? 1 : 0
-  prefix.copy(message, 1)
-  return message
 }
 
 /**

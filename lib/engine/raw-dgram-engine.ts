@@ -84,7 +84,6 @@ export class RawDatagramEngine implements PipeEngine {
     this.full = false
   }
 
-  sendCommand(): boolean { return false }
 
   close(): void {
     if (this.closed) return

@@ -5,34 +5,37 @@
 // connection only and is reported to the host; it never throws.
 import { zmqError, type ZmqError } from "../errors.js"
 import type { Message, PeerInfo, Pipe, PipeEngine } from "../pipe/pipe.js"
+import { CLEAR_SESSION } from "../security/clear-session.js"
 import { createMechanism } from "../security/index.js"
-import { INNER_COMMAND, INNER_MORE, MESSAGE, type CurveSession } from "../security/curve-session.js"
-import type { HandshakeStep, Mechanism } from "../security/mechanism.js"
+import type { HandshakeStep, Mechanism, MechanismSession, SessionSink } from "../security/mechanism.js"
 import type { WsLink, WsLinkHandler } from "../transport/ws-link.js"
 import { FlushRequest } from "../util/flush-scheduler.js"
-import { encodeCommand, encodeError, parseCommand, parseErrorReason, parseLibzmqError, type Command } from "../zmtp/command.js"
+import {
+  encodeCommand, encodeError, parseCommand, parseErrorReason, parseLibzmqError, subscriptionMessage, type Command,
+} from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
 import {
-  decodeZwsFrame, encodeZwsFrame, encodeZwsMessage, encodeZwsSubscription, zwsFromZmtpFrame, ZwsMessageAssembler,
+  decodeZwsFrame, encodeZwsFrame, encodeZwsMessage, zwsFromZmtpFrame, ZwsMessageAssembler,
   ZWS_LAST,
 } from "../zmtp/zws.js"
 import type { PeerReady } from "../zmtp/ready.js"
 import type { CloseKind, EngineClose, EngineHost, EngineOptions, HostedEngine } from "./engine-host.js"
 import { Heartbeat, type HeartbeatHost } from "./heartbeat.js"
 
-const enum State { Handshake, Ready, Closed }
+const State = { Handshake: 0, Ready: 1, Closed: 2 } as const
+type State = (typeof State)[keyof typeof State]
 
 /** Octets handed to the WebSocket but not yet to the network before output waits for drain. */
 const WRITE_WINDOW = 512 * 1024
 /** Messages taken from the pipe per batch. */
 const MAX_BATCH = 256
 
-export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, HeartbeatHost {
-  private state = State.Handshake
+export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, HeartbeatHost, SessionSink {
+  private state: State = State.Handshake
   private pipe: Pipe | undefined
   private readonly mechanism: Mechanism | undefined
-  private sealer: CurveSession | undefined
-  private sealedFrames: Buffer[] = []
+  /** The mechanism's data phase, once ready (CURVE boxes; NULL and PLAIN travel in the clear). */
+  private session: MechanismSession | undefined
   private readonly assembler: ZwsMessageAssembler
   private readonly heartbeat: Heartbeat
   private readonly flushRequest = new FlushRequest(this)
@@ -93,18 +96,25 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
       if (this.mechanism === undefined) return this.onPeerRoutingId(frame.body, frame.more)
       return this.fail(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", "peer sent a message before READY"), "protocol")
     }
-    if (this.sealer !== undefined) return this.onSealedFrame(frame.body)
     const message = this.assembler.push(frame)
     if (message instanceof Error) return this.fail(message, "protocol")
-    if (message !== undefined) this.deliver(message)
+    if (message !== undefined) this.session!.decodeMessage(message, this)
   }
 
   onPong(): void {
     this.heartbeat.sawTraffic()
   }
 
-  private deliver(frames: Message): void {
-    if (!this.pipe!.deliver(frames)) this.link.pause()
+  onSessionMessage(frames: Message): void {
+    if (this.state === State.Ready && !this.pipe!.deliver(frames)) this.link.pause()
+  }
+
+  onSessionCommand(command: Command): void {
+    if (this.state === State.Ready) this.onReadyCommand(command)
+  }
+
+  onSessionError(error: ZmqError): void {
+    this.fail(error, "protocol")
   }
 
   resumeReading(): void {
@@ -112,41 +122,11 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
   }
 
   private onCommand(body: Buffer): void {
-    const command = parseCommand(body)
     if (this.state === State.Handshake) {
       if (this.mechanism === undefined) return this.fail(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", "command on a ZWS2.0 connection without mechanism"), "protocol")
-      return this.handshakeCommand(command ?? parseLibzmqError(body))
+      return this.handshakeCommand(parseCommand(body) ?? parseLibzmqError(body))
     }
-    if (command === undefined) return // malformed: dropped, as libzmq
-    if (this.sealer !== undefined) {
-      if (command.name === MESSAGE) return this.onSealed(command.data)
-      return this.fail(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", `peer sent an unencrypted ${command.name} on a CURVE connection`), "protocol")
-    }
-    this.onReadyCommand(command)
-  }
-
-  /** CURVE: libzmq sends each boxed MESSAGE as a data frame; we take it in either form. */
-  private onSealedFrame(body: Buffer): void {
-    const command = parseCommand(body)
-    if (command?.name !== MESSAGE) {
-      return this.fail(zmqError("ERR_ZMTP_MALFORMED_COMMAND_MESSAGE", "peer sent an unencrypted frame on a CURVE connection"), "protocol")
-    }
-    this.onSealed(command.data)
-  }
-
-  private onSealed(data: Buffer): void {
-    const opened = this.sealer!.open(data)
-    if (opened instanceof Error) return this.fail(opened, "protocol")
-    if ((opened.flags & INNER_COMMAND) !== 0) {
-      const inner = parseCommand(opened.body)
-      if (inner !== undefined) this.onReadyCommand(inner)
-      return
-    }
-    this.sealedFrames.push(opened.body)
-    if ((opened.flags & INNER_MORE) !== 0) return
-    const frames = this.sealedFrames
-    this.sealedFrames = []
-    this.deliver(frames)
+    this.session!.decodeCommand(body, this)
   }
 
   private onReadyCommand(command: Command): void {
@@ -154,7 +134,7 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
       case COMMAND.PING: case COMMAND.PONG: case COMMAND.READY: return // WebSocket ping/pong carry heartbeats
       case COMMAND.SUBSCRIBE: case COMMAND.CANCEL:
         if (!this.options.receivesSubscriptions) return
-        return this.deliver([Buffer.concat([Buffer.of(command.name === COMMAND.SUBSCRIBE ? 1 : 0), command.data])])
+        return this.onSessionMessage([subscriptionMessage(command.data, command.name === COMMAND.SUBSCRIBE)])
       case COMMAND.ERROR:
         return this.fail(zmqError("ERR_ZMTP_PEER_ERROR", `peer sent ERROR: ${parseErrorReason(command.data)}`), "protocol")
       default: this.pipe!.owner.onPipeCommand(this.pipe!, command.name, command.data)
@@ -195,7 +175,7 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
 
   private becomeReady(ready: PeerReady): void {
     clearTimeout(this.handshakeTimer)
-    this.sealer = this.mechanism?.session
+    this.session = this.mechanism?.session ?? CLEAR_SESSION
     this.state = State.Ready
     this.heartbeat.start()
     this.host.onEngineReady(this, { ...ready, minor: 1, address: this.options.address })
@@ -206,13 +186,6 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
 
   requestFlush(): void {
     if (this.state !== State.Closed) this.flushRequest.request()
-  }
-
-  sendCommand(name: string, data: Buffer): boolean {
-    if (this.state !== State.Ready) return false
-    this.commands.push(encodeCommand(name, data))
-    this.requestFlush()
-    return true
   }
 
   sendPing(): void {
@@ -235,21 +208,28 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
     pipe.owner.onPipeDrained(pipe)
   }
 
-  /** The next WebSocket messages to send: commands, subscriptions, then up to MAX_BATCH messages. */
+  /**
+   * The next WebSocket messages to send: the pipe's commands, then up to MAX_BATCH messages.
+   * Subscriptions travel as 0x01/0x00 data messages (RFC 45), the other commands as commands.
+   */
   private takeBatch(pipe: Pipe): Buffer[] {
     const commands = this.commands
     this.commands = []
-    const subscriptions: Message[] = []
-    for (let sub = pipe.subscriptions.shift(); sub; sub = pipe.subscriptions.shift()) {
-      subscriptions.push([encodeZwsSubscription(sub.prefix, sub.subscribe).subarray(1)])
+    const batch: Message[] = []
+    for (let command = pipe.commands.shift(); command; command = pipe.commands.shift()) {
+      if (command.name === COMMAND.SUBSCRIBE || command.name === COMMAND.CANCEL) {
+        batch.push([subscriptionMessage(command.data, command.name === COMMAND.SUBSCRIBE)])
+      } else {
+        commands.push(encodeCommand(command.name, command.data))
+      }
     }
-    const batch: Message[] = subscriptions
     for (let n = 0; n < MAX_BATCH; n++) {
       const message = pipe.takeOutbound()
       if (message === undefined) break
       batch.push(message)
     }
-    if (this.sealer !== undefined) return this.sealer.sealBatch(commands, batch).map(zwsFromZmtpFrame)
+    // A boxing session gives one whole ZMTP frame per buffer; clear frames are framed here.
+    if (!this.session!.transparent) return this.session!.encode(commands, batch).map(zwsFromZmtpFrame)
     const out = commands.map(zwsFromZmtpFrame)
     for (const message of batch) encodeZwsMessage(message, out)
     return out

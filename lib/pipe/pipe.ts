@@ -26,14 +26,12 @@ export interface PeerInfo {
 
 /** Moves messages between a pipe and one connection. Calls come from the socket's thread only. */
 export interface PipeEngine {
-  /** The pipe has outbound messages or subscriptions; flush soon. Cheap to call repeatedly. */
+  /** The pipe has outbound messages or commands; flush soon. Cheap to call repeatedly. */
   requestFlush(): void
   /** Hands what is queued to the connection now, as far as it takes it (used by close()). */
   flush(): void
   /** The inbound queue fell to its low-water mark; reading may continue. */
   resumeReading(): void
-  /** Sends an out-of-band command frame (extensions, e.g. acks) after what is already queued. */
-  sendCommand(name: string, data: Buffer): boolean
   /** Ends the connection at once; the engine detaches itself from the pipe. */
   close(): void
 }
@@ -62,11 +60,21 @@ export interface PipeTransform {
   consumed?(message: Message): void
 }
 
-/** A subscription change travelling upstream (SUB/XSUB to PUB/XPUB). */
-export interface Subscription {
-  prefix: Buffer
-  subscribe: boolean
+/**
+ * A command for the peer, beside the messages: SUBSCRIBE/CANCEL (SUB/XSUB), JOIN/LEAVE (DISH),
+ * extension commands (reliable acks). The engine encodes it for its transport and the peer's
+ * ZMTP version (a 3.0 peer gets subscriptions as messages); a transport without commands drops it.
+ */
+export interface PipeCommand {
+  name: string
+  data: Buffer
 }
+
+/**
+ * conflate (ZMQ_CONFLATE): which of a pipe's queues keep only the newest whole message. A
+ * conflated queue is never full, so its high-water mark does not apply (libzmq ypipe_conflate).
+ */
+export type Conflate = "in" | "out" | "both" | undefined
 
 export function lowWaterMark(hwm: number): number {
   // libzmq compute_lwm: (hwm + 1) / 2 keeps both refill and drain batches large.
@@ -79,32 +87,45 @@ export class Pipe {
   readonly id = nextPipeId++
   readonly outbound = new Queue<Message>()
   readonly inbound = new Queue<Message>()
-  /** Subscriptions to send before any message; replaced wholesale on every reconnect. */
-  readonly subscriptions = new Queue<Subscription>()
+  /** Commands for the current connection, sent before the next messages; dropped on every (re)connect. */
+  readonly commands = new Queue<PipeCommand>()
   engine: PipeEngine | undefined
   peer: PeerInfo | undefined
   /** Routing id as the owning socket knows this peer (Router), set by the owner. */
   routingId: Buffer | undefined
   /** Extension hook (see PipeTransform); set by the owner, kept across reconnects. */
   transform: PipeTransform | undefined
+  /** Position in the owning LoadBalancer's array, -1 in none (written only by LoadBalancer). */
+  outSlot = -1
+  /** Position in the owning FairQueue's array, -1 in none (written only by FairQueue). */
+  inSlot = -1
   /** Below the send high-water mark: a strategy may write to it. */
   writable = true
   terminated = false
   /** The endpoint string this pipe belongs to (bound or connected), for events and disconnect. */
   readonly endpoint: string
+  readonly sendHwm: number
+  readonly receiveHwm: number
   private readPaused = false
   private readonly sendLwm: number
   private readonly receiveLwm: number
+  private readonly conflateOut: boolean
+  private readonly conflateIn: boolean
 
   constructor(
     readonly owner: PipeOwner,
-    readonly sendHwm: number,
-    readonly receiveHwm: number,
+    sendHwm: number,
+    receiveHwm: number,
     endpoint: string,
+    conflate: Conflate = undefined,
   ) {
     this.endpoint = endpoint
-    this.sendLwm = lowWaterMark(sendHwm)
-    this.receiveLwm = lowWaterMark(receiveHwm)
+    this.conflateOut = conflate === "out" || conflate === "both"
+    this.conflateIn = conflate === "in" || conflate === "both"
+    this.sendHwm = this.conflateOut ? 0 : sendHwm
+    this.receiveHwm = this.conflateIn ? 0 : receiveHwm
+    this.sendLwm = lowWaterMark(this.sendHwm)
+    this.receiveLwm = lowWaterMark(this.receiveHwm)
   }
 
   /** True when the pipe has a live, handshaken connection. */
@@ -114,14 +135,19 @@ export class Pipe {
 
   /** Queues a message; the caller checked `writable`. Never blocks, never drops. */
   write(message: Message): void {
+    if (this.conflateOut) this.outbound.clear()
     this.outbound.push(message)
     if (this.sendHwm > 0 && this.outbound.length >= this.sendHwm) this.writable = false
     this.engine?.requestFlush()
   }
 
-  /** Queues a subscription change for the current connection. */
-  writeSubscription(prefix: Buffer, subscribe: boolean): void {
-    this.subscriptions.push({ prefix, subscribe })
+  /**
+   * Queues a command for the current connection: the one way a socket talks to its peer besides
+   * messages (it never reaches the engine). Owners re-send state (subscriptions, joined groups)
+   * from xconnected, since a new connection starts with no commands queued.
+   */
+  writeCommand(name: string, data: Buffer): void {
+    this.commands.push({ name, data })
     this.engine?.requestFlush()
   }
 
@@ -154,6 +180,11 @@ export class Pipe {
       if (kept === undefined) return !this.readPaused
       message = kept
     }
+    if (this.conflateIn && this.inbound.length > 0) {
+      this.inbound.clear() // still readable: the owner was told on the empty -> non-empty edge
+      this.inbound.push(message)
+      return true
+    }
     this.inbound.push(message)
     if (this.inbound.length === 1) this.owner.onPipeReadable(this)
     if (this.receiveHwm > 0 && this.inbound.length >= this.receiveHwm) {
@@ -177,7 +208,7 @@ export class Pipe {
   attach(engine: PipeEngine, peer: PeerInfo): void {
     this.engine = engine
     this.peer = peer
-    this.subscriptions.clear()
+    this.commands.clear()
     if (this.readPaused) engine.resumeReading()
     this.readPaused = false
     if (this.outbound.length > 0) engine.requestFlush()
@@ -187,7 +218,7 @@ export class Pipe {
   detach(engine: PipeEngine): void {
     if (this.engine !== engine) return
     this.engine = undefined
-    this.subscriptions.clear()
+    this.commands.clear()
   }
 
   /** The pipe is gone for good: close its connection and drop what it still queues outbound. */
@@ -198,6 +229,6 @@ export class Pipe {
     this.engine = undefined
     engine?.close()
     this.outbound.clear()
-    this.subscriptions.clear()
+    this.commands.clear()
   }
 }

@@ -13,7 +13,7 @@ import { openFileJournal } from "./file-journal.js"
 import { MemoryJournal, type FsyncPolicy, type Journal, type JournalCorruption, type JournalStats } from "./journal.js"
 import type { ReliableSettings } from "./options.js"
 import { Outbox } from "./outbox.js"
-import { subscribe, unsubscribe, type Tickable } from "./ticker.js"
+import { subscribe, unsubscribe, type Tickable } from "../util/timers.js"
 import {
   ACK_COMMAND, PROP_RELIABLE, PROP_SENDER, SENDER_ID_BYTES, decodeAcks, decodeHeader, encodeAcks, toRanges,
 } from "./wire.js"
@@ -260,10 +260,10 @@ export class Reliable implements SocketExtension, Tickable {
     if (this.ackFlush !== undefined) clearImmediate(this.ackFlush)
     this.ackFlush = undefined
     for (const window of this.dedup.withAcks()) {
-      const engine = this.routes.get(window)?.engine
-      if (engine === undefined) continue // kept until the sender reconnects (bounded)
+      const pipe = this.routes.get(window)
+      if (!pipe?.connected) continue // kept until the sender reconnects (bounded)
       for (const data of encodeAcks(window.senderId, toRanges(window.takeAcks()))) {
-        engine.sendCommand(ACK_COMMAND, data)
+        pipe.writeCommand(ACK_COMMAND, data)
         this.ackCommands++
       }
     }

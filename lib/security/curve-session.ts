@@ -2,15 +2,17 @@
 // travels boxed with the two short-term keys in a MESSAGE, which libzmq sends as a plain
 // single data frame (no MORE, no COMMAND flag; both live inside the box). Short nonces count
 // up from 1 in each direction; a peer's must only ever grow.
+// Implements the mechanism's data phase (MechanismSession): the engine never sees a box.
 import { zmqError, type ZmqError } from "../errors.js"
-import { allocateCommand } from "../zmtp/command.js"
+import { allocateCommand, parseCommand, type Command } from "../zmtp/command.js"
 import { FLAG_COMMAND, FLAG_LONG } from "../zmtp/constants.js"
+import type { MechanismSession, SessionSink } from "./mechanism.js"
 import { openAfter, sealInto } from "./nacl.js"
 
-export const MESSAGE = "MESSAGE"
+const MESSAGE = "MESSAGE"
 /** Flags inside a MESSAGE box (libzmq): more frames follow, and the frame is a command. */
-export const INNER_MORE = 0x01
-export const INNER_COMMAND = 0x02
+const INNER_MORE = 0x01
+const INNER_COMMAND = 0x02
 
 /** A 24-octet nonce: a 16-octet prefix and an 8-octet big-endian counter. */
 export function shortNonce(prefix: string, counter: bigint): Uint8Array {
@@ -20,7 +22,10 @@ export function shortNonce(prefix: string, counter: bigint): Uint8Array {
   return nonce
 }
 
-export class CurveSession {
+export class CurveSession implements MechanismSession {
+  readonly transparent = false
+  /** Frames of a multipart message received so far. */
+  private frames: Buffer[] = []
   private sent = 0n
   private received = 0n
 
@@ -66,7 +71,7 @@ export class CurveSession {
   }
 
   /** Seals a batch: encoded command frames first, then every frame of every message. */
-  sealBatch(commandFrames: Buffer[], messages: readonly (readonly Buffer[])[]): Buffer[] {
+  encode(commandFrames: Buffer[], messages: readonly (readonly Buffer[])[]): Buffer[] {
     const out = commandFrames.map((frame) => this.sealCommandFrame(frame))
     for (const frames of messages) {
       const last = frames.length - 1
@@ -86,5 +91,45 @@ export class CurveSession {
     this.received = counter
     const body = Buffer.from(plain.buffer, plain.byteOffset + 1, plain.length - 1)
     return { flags: plain[0]!, body }
+  }
+
+  /** Each data frame is one boxed MESSAGE (libzmq sends them as data frames, not commands). */
+  decodeMessage(frames: Buffer[], sink: SessionSink): void {
+    for (const frame of frames) {
+      const command = parseCommand(frame)
+      if (command === undefined) {
+        return sink.onSessionError(zmqError("ERR_ZMTP_MALFORMED_COMMAND_MESSAGE", "peer sent an unencrypted frame on a CURVE connection"))
+      }
+      if (!this.openInto(command, sink)) return
+    }
+  }
+
+  decodeCommand(body: Buffer, sink: SessionSink): void {
+    const command = parseCommand(body)
+    if (command !== undefined) this.openInto(command, sink) // malformed: dropped, as libzmq does
+  }
+
+  /** Opens one MESSAGE and passes on what it holds; false after an error (stop reading). */
+  private openInto(command: Command, sink: SessionSink): boolean {
+    if (command.name !== MESSAGE) {
+      sink.onSessionError(zmqError("ERR_ZMTP_UNEXPECTED_COMMAND", `peer sent an unencrypted ${command.name} on a CURVE connection`))
+      return false
+    }
+    const opened = this.open(command.data)
+    if (opened instanceof Error) {
+      sink.onSessionError(opened)
+      return false
+    }
+    if ((opened.flags & INNER_COMMAND) !== 0) {
+      const inner = parseCommand(opened.body)
+      if (inner !== undefined) sink.onSessionCommand(inner)
+      return true
+    }
+    this.frames.push(opened.body)
+    if ((opened.flags & INNER_MORE) !== 0) return true
+    const frames = this.frames
+    this.frames = []
+    sink.onSessionMessage(frames)
+    return true
   }
 }

@@ -1,11 +1,12 @@
-// Security mechanisms (RFC 37 NULL, RFC 24 PLAIN) as state machines behind one seam: the engine
-// sends what start() gives with its greeting, feeds every handshake command to onCommand(),
-// and acts on the step it returns. No I/O here; a PLAIN server's ZAP check is the one async
-// step (see session/zap-client.ts).
+// Security mechanisms (RFC 37 NULL, RFC 24 PLAIN, RFC 26 CURVE) as state machines behind one
+// seam: the engine sends what start() gives with its greeting, feeds every handshake command to
+// onCommand(), and acts on the step it returns. After the handshake the mechanism's session owns
+// the framing of the data phase (libzmq mechanism_t::encode/decode): the engine encodes and
+// decodes through it and knows no mechanism. No I/O here; a server's ZAP check is an async step
+// (its authenticator, see session/zap-client.ts).
 import type { ZmqError } from "../errors.js"
 import type { PeerReady } from "../zmtp/ready.js"
 import type { Command } from "../zmtp/command.js"
-import type { CurveSession } from "./curve-session.js"
 
 /** What the engine does next in a handshake. */
 export type HandshakeStep =
@@ -29,8 +30,40 @@ export interface Mechanism {
   onCommand(command: Command): HandshakeStep
   /** Set when the connection must end at once (see SecurityConfig "INVALID"). */
   readonly setupError?: ZmqError | undefined
-  /** CURVE: boxes every frame once the handshake is complete. */
-  readonly session?: CurveSession | undefined
+  /** The data phase, read once the step was "ready"; absent: frames travel in the clear. */
+  readonly session?: MechanismSession | undefined
+}
+
+/** Where a session hands what it decoded (the engine). Calls are synchronous, in wire order. */
+export interface SessionSink {
+  /** A whole multipart message for the pipe. */
+  onSessionMessage(frames: Buffer[]): void
+  /** A command of the data phase (PING, SUBSCRIBE, JOIN, extensions...). */
+  onSessionCommand(command: Command): void
+  /** Input that breaks the mechanism's rules: the connection ends with this error. */
+  onSessionError(error: ZmqError): void
+}
+
+/**
+ * How frames look on the wire after the handshake. The engine's one FrameDecoder hands every
+ * decoded unit (frame bodies, never wire headers) to decode*; encode turns a batch into the
+ * buffers to write. A session may keep state (CURVE nonces), so it belongs to one connection.
+ */
+export interface MechanismSession {
+  /**
+   * Frames travel as they are (NULL, PLAIN): an engine with its own framing (ZWS) may frame
+   * messages itself. When false, every buffer encode() returns is one whole ZMTP frame.
+   */
+  readonly transparent: boolean
+  /**
+   * The wire form of a batch, in order: `commandFrames` (encoded ZMTP command frames), then
+   * every frame of every message. May append to and return `commandFrames`; never keeps it.
+   */
+  encode(commandFrames: Buffer[], messages: readonly (readonly Buffer[])[]): Buffer[]
+  /** A whole message (a MORE run of data frames) from the frame decoder. */
+  decodeMessage(frames: Buffer[], sink: SessionSink): void
+  /** A command frame's body (name length, name, data) from the frame decoder. */
+  decodeCommand(body: Buffer, sink: SessionSink): void
 }
 
 /** A ZAP (RFC 27) request for the credentials a client presented. */

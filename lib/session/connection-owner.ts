@@ -8,8 +8,8 @@ import type { Pipe } from "../pipe/pipe.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { WsSettings } from "../transport/ws-link.js"
 
-export interface ConnectionOwner {
-  readonly type: SocketType
+/** How a socket's connections are made; read each time a connection starts. */
+export interface ConnectionSettings {
   readonly localIdentity: LocalIdentity
   /** PUB/XPUB: SUBSCRIBE/CANCEL from peers become 0x01/0x00 messages. */
   readonly receivesSubscriptions: boolean
@@ -20,6 +20,11 @@ export interface ConnectionOwner {
   engineOptions(address: string): EngineOptions
   /** ws/wss: TLS material and the largest message (options wss*, maxMessageSize). */
   wsSettings(): WsSettings
+}
+
+export interface ConnectionOwner {
+  readonly type: SocketType
+  readonly settings: ConnectionSettings
   createPipe(endpoint: string): Pipe
   /** A new pipe (possibly not connected yet); false refuses it (e.g. a second PAIR peer). */
   attachPipe(pipe: Pipe): boolean

@@ -31,7 +31,7 @@ export class Dialer implements EngineHost {
     readonly endpoint: Exclude<Endpoint, { transport: "mdns" | "udp" }>,
     private readonly routingId: Buffer | undefined,
   ) {
-    const policy = owner.reconnectPolicy()
+    const policy = owner.settings.reconnectPolicy()
     this.backoff = new Backoff(policy.interval, policy.maxInterval)
   }
 
@@ -40,7 +40,7 @@ export class Dialer implements EngineHost {
   }
 
   start(): void {
-    if (!this.owner.pipesOnlyWhenConnected && !this.ensurePipe()) return
+    if (!this.owner.settings.pipesOnlyWhenConnected && !this.ensurePipe()) return
     this.dial()
   }
 
@@ -104,7 +104,7 @@ export class Dialer implements EngineHost {
       this.stream = undefined
       if (this.stopped) return void stream.destroy()
       this.owner.emit({ type: "connect", address: this.address })
-      this.engine = new StreamEngine(stream, this, this.owner.engineOptions(this.address), reads)
+      this.engine = new StreamEngine(stream, this, this.owner.settings.engineOptions(this.address), reads)
     })
   }
 
@@ -150,7 +150,7 @@ export class Dialer implements EngineHost {
       const failure = handshakeFailure(close, this.address)
       if (failure) this.owner.emit(failure)
     }
-    if (this.owner.pipesOnlyWhenConnected) this.dropPipe()
+    if (this.owner.settings.pipesOnlyWhenConnected) this.dropPipe()
   }
 
   private scheduleRetry(error?: ZmqError): void {
@@ -169,7 +169,7 @@ export class Dialer implements EngineHost {
       this.cancelInprocWait = awaitInprocBind(name, () => this.dial())
       return
     }
-    const local = this.owner.localIdentity
+    const local = this.owner.settings.localIdentity
     if (!isCompatible(local.socketType, acceptor.local.socketType)) {
       const error = zmqError("ERR_ZMTP_INCOMPATIBLE_SOCKET_TYPE", `a ${local.socketType} socket cannot talk to a ${acceptor.local.socketType} peer`)
       this.owner.emit({ type: "handshake:error:protocol", address: this.address, error })
@@ -179,7 +179,7 @@ export class Dialer implements EngineHost {
     const pipe = this.pipe!
     const linked = linkToAcceptor(acceptor, {
       pipe, local, address: this.address,
-      receivesSubscriptions: this.owner.receivesSubscriptions,
+      receivesSubscriptions: this.owner.settings.receivesSubscriptions,
       onClosed: () => this.inprocClosed(acceptor),
     })
     if (!linked) return this.stop()

@@ -42,11 +42,11 @@ export class Listener implements EngineHost, InprocAcceptor {
   }
 
   get local(): LocalIdentity {
-    return this.owner.localIdentity
+    return this.owner.settings.localIdentity
   }
 
   get receivesSubscriptions(): boolean {
-    return this.owner.receivesSubscriptions
+    return this.owner.settings.receivesSubscriptions
   }
 
   /** Pipes of live connections (lingering looks at what they still queue). */
@@ -75,7 +75,7 @@ export class Listener implements EngineHost, InprocAcceptor {
   private accept(stream: NetSocket, remote: string, reads: ReadHook | undefined): void {
     if (this.closed) return void stream.destroy()
     this.owner.emit({ type: "accept", address: this.endpoint })
-    const engine = new StreamEngine(stream, this, this.owner.engineOptions(remote), reads)
+    const engine = new StreamEngine(stream, this, this.owner.settings.engineOptions(remote), reads)
     this.engines.set(engine, undefined)
   }
 

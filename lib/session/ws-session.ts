@@ -32,9 +32,9 @@ export function dialWsEngine(
   owner: ConnectionOwner, endpoint: WsEndpoint, host: EngineHost,
   opened: (engine: HostedEngine) => void, failed: (error: ZmqError) => void,
 ): () => void {
-  const options = owner.engineOptions(endpoint.address)
+  const options = owner.settings.engineOptions(endpoint.address)
   const offered = offeredProtocols(mechanismOf(options.security))
-  return dialWs(endpoint, offered, owner.wsSettings(), (link) => opened(new WsEngine(link, host, options)), failed)
+  return dialWs(endpoint, offered, owner.settings.wsSettings(), (link) => opened(new WsEngine(link, host, options)), failed)
 }
 
 export function listenWsEngines(
@@ -42,16 +42,16 @@ export function listenWsEngines(
   accepted: (link: WsLink, remote: string) => void,
 ): Promise<WsListener> {
   return listenWs(endpoint, {
-    ...owner.wsSettings(),
+    ...owner.settings.wsSettings(),
     server: bind.server,
     // Asked per upgrade, so a change of security options applies to the next connection.
     chooseProtocol: (offered) => {
-      const security = owner.engineOptions(endpoint.address).security
+      const security = owner.settings.engineOptions(endpoint.address).security
       return security.mechanism === "INVALID" ? undefined : chooseProtocol(offered, mechanismOf(security))
     },
   }, accepted)
 }
 
 export function acceptWsEngine(owner: ConnectionOwner, link: WsLink, remote: string, host: EngineHost): HostedEngine {
-  return new WsEngine(link, host, owner.engineOptions(remote))
+  return new WsEngine(link, host, owner.settings.engineOptions(remote))
 }

@@ -65,7 +65,7 @@ export class Dish<Value = Buffer> extends SocketBase implements AsyncIterable<Di
   protected override xreadable(pipe: Pipe): void { this.fq.activated(pipe) }
 
   protected override xconnected(pipe: Pipe): boolean {
-    for (const group of this.joined.values()) pipe.engine?.sendCommand(JOIN, group)
+    for (const group of this.joined.values()) pipe.writeCommand(JOIN, group)
     return true
   }
 
@@ -78,6 +78,6 @@ export class Dish<Value = Buffer> extends SocketBase implements AsyncIterable<Di
   }
 
   private tellRadios(name: string, group: Buffer): void {
-    for (const pipe of this.pipes) if (pipe.connected) pipe.engine?.sendCommand(name, group)
+    for (const pipe of this.pipes) if (pipe.connected) pipe.writeCommand(name, group)
   }
 }

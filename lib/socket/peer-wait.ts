@@ -2,6 +2,14 @@
 // listens to the socket's own "handshake"/"end" events, so it needs nothing else from the core.
 import { zmqError } from "../errors.js"
 import type { SocketEvents } from "../events.js"
+import type { Pipe } from "../pipe/pipe.js"
+
+/** Pipes with a live, handshaken connection (the socket's peerCount). */
+export function connectedCount(pipes: Iterable<Pipe>): number {
+  let count = 0
+  for (const pipe of pipes) if (pipe.connected) count++
+  return count
+}
 
 export interface PeerCounter {
   readonly peerCount: number

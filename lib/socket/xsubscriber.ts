@@ -1,12 +1,13 @@
 // XSUB (RFC 29; libzmq xsub.cpp) and the core SUB sits on: fair-queues messages from all
 // publishers; subscriptions are counted locally (subscribe "A" twice, cancel twice) and go
 // upstream to every publisher, a cancel only when the last count goes. Every (re)connect
-// re-sends the current set (the engine clears a pipe's pending subscriptions on connect).
+// re-sends the current set (a pipe drops its pending commands on every connect).
 import type { MessageInput } from "../message.js"
 import { Distributor } from "../pattern/distributor.js"
 import { FairQueue } from "../pattern/fair-queue.js"
 import { PrefixTrie } from "../pattern/prefix-trie.js"
-import { Pipe, type Message } from "../pipe/pipe.js"
+import type { Message, Pipe } from "../pipe/pipe.js"
+import { COMMAND } from "../zmtp/constants.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
 
@@ -36,7 +37,7 @@ export abstract class SubscriberCore extends SocketBase {
 
   // RFC 29: subscriptions are re-sent after every (re)connect; each distinct prefix once.
   protected override xconnected(pipe: Pipe): boolean {
-    for (const prefix of this.subscriptions.prefixes()) pipe.writeSubscription(prefix, true)
+    for (const prefix of this.subscriptions.prefixes()) pipe.writeCommand(COMMAND.SUBSCRIBE, prefix)
     return true
   }
 
@@ -54,21 +55,9 @@ export abstract class SubscriberCore extends SocketBase {
   protected changeSubscription(prefix: Buffer, subscribe: boolean): void {
     if (subscribe) this.subscriptions.add(prefix, LOCAL)
     else if (this.subscriptions.remove(prefix, LOCAL) !== 0) return
-    for (const pipe of this.dist.connected()) pipe.writeSubscription(prefix, subscribe)
+    for (const pipe of this.dist.connected()) pipe.writeCommand(subscribe ? COMMAND.SUBSCRIBE : COMMAND.CANCEL, prefix)
   }
 
-  override createPipe(endpoint: string): Pipe {
-    if (!this.options.conflate) return super.createPipe(endpoint)
-    return new LatestOnlyPipe(this, this.options.sendHighWaterMark as number, 0, endpoint)
-  }
-}
-
-/** conflate: a publisher's queue holds only the newest message; never full, so never paused. */
-class LatestOnlyPipe extends Pipe {
-  override deliver(message: Message): boolean {
-    this.inbound.clear()
-    return super.deliver(message)
-  }
 }
 
 export interface XSubscriber<Value = Buffer[], SendValue = MessageInput> extends Required<SocketOptions> {}

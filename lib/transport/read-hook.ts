@@ -2,7 +2,7 @@
 // large frame is read straight into its own buffer, with no 64 KiB chunk and copy in between.
 import type { OnReadOpts } from "node:net"
 
-export interface StreamReader {
+export interface ReadTarget {
   /** The buffer the next read fills; called once per read, before it. */
   nextBuffer(): Buffer
   /** `bytes` octets were read into `buffer`; false stops reading until `stream.read(0)`. */
@@ -16,8 +16,8 @@ const UNATTACHED_READ_SIZE = 64 * 1024
  * The `onread` of a stream whose reader (the engine) is created after the stream: reads are
  * forwarded to whichever reader is attached when they happen.
  */
-export class ReadHook implements StreamReader {
-  reader: StreamReader | undefined
+export class ReadHook implements ReadTarget {
+  reader: ReadTarget | undefined
 
   nextBuffer(): Buffer {
     return this.reader?.nextBuffer() ?? Buffer.allocUnsafe(UNATTACHED_READ_SIZE)

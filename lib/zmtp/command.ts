@@ -85,6 +85,23 @@ export function encodePong(context: Buffer): Buffer {
  * A subscription going upstream. ZMTP 3.1 peers get SUBSCRIBE/CANCEL commands; 3.0 peers get a
  * message frame whose first octet is 1 (subscribe) or 0 (cancel), followed by the prefix.
  */
+/** A subscription as the message a PUB/XPUB socket reads: 0x01 (subscribe) or 0x00, then the prefix. */
+export function subscriptionMessage(prefix: Buffer, subscribe: boolean): Buffer {
+  const message = Buffer.allocUnsafe(prefix.length + 1)
+  message[0] = subscribe ? 1 : 0
+  prefix.copy(message, 1)
+  return message
+}
+
+/**
+ * The wire frame of a command a socket wrote into its pipe (pipe.writeCommand), for a peer that
+ * follows ZMTP 3.`peerMinor`: SUBSCRIBE/CANCEL go to a 3.0 peer as 0x01/0x00 messages.
+ */
+export function encodePipeCommand(name: string, data: Buffer, peerMinor: number): Buffer {
+  if (name === COMMAND.SUBSCRIBE || name === COMMAND.CANCEL) return encodeSubscription(data, name === COMMAND.SUBSCRIBE, peerMinor)
+  return encodeCommand(name, data)
+}
+
 export function encodeSubscription(prefix: Buffer, subscribe: boolean, peerMinor: number): Buffer {
   if (peerMinor >= 1) return encodeCommand(subscribe ? COMMAND.SUBSCRIBE : COMMAND.CANCEL, prefix)
   const bodySize = 1 + prefix.length

@@ -149,6 +149,26 @@ if (runsInNetns(t)) {
     t.same(bonjourStats(), { created: before.created + 1, destroyed: before.destroyed + 1, live: 0 })
   })
 
+  t.test("a peer killed without a goodbye expires after the ttl it advertised", async (t) => {
+    const name = uniqueName()
+    const s = await listen()
+    t.teardown(() => s.close())
+    const child = spawn(process.execPath, [...process.execArgv, siblingModule(import.meta.url, "./fixtures/advertise-ttl"), s.endpoint, name], { stdio: ["ignore", "pipe", "inherit"] })
+    const exited = new Promise((resolve) => child.once("exit", resolve))
+    t.teardown(async () => { child.kill("SIGKILL"); await exited }) // our own child, by handle
+    const push = new FakeTarget("PUSH")
+    const br = browse(push, name, { discovery: { refreshInterval: 300 } })
+    t.teardown(() => br.stop())
+    await push.waitFor("connect", () => push.connected.has(s.endpoint), 15_000)
+    child.kill("SIGKILL")
+    await exited
+    const killed = Date.now()
+    // TTL 2 s, checked every 0.3 s; the default (120 s) could not expire within this wait.
+    await push.waitFor("disconnect", () => !push.connected.has(s.endpoint), 6000)
+    t.ok(Date.now() - killed < 6000)
+    t.equal(push.eventsOf("discovery:down")[0]?.reason, "expired")
+  })
+
   t.test("a script that advertises, browses and stops exits by itself", async (t) => {
     const fixture = siblingModule(import.meta.url, "./fixtures/exit-fixture")
     const child = spawn(process.execPath, [...process.execArgv, fixture], { stdio: ["ignore", "pipe", "inherit"] })

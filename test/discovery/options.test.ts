@@ -33,6 +33,9 @@ t.test("bad options are EINVAL", async (t) => {
     ["TXT key ep0", () => advertise(target, "x", { txt: { ep0: "tcp://1.2.3.4:5" } })],
     ["oversized TXT", () => advertise(target, "x", { txt: { k: "v".repeat(300) } })],
     ["bad id", () => advertise(target, "x", { id: "has space" })],
+    ["ttl 0", () => advertise(target, "x", { ttl: 0 })],
+    ["fractional ttl", () => advertise(target, "x", { ttl: 1.5 })],
+    ["ttl beyond 4500 s", () => advertise(target, "x", { ttl: 4501 })],
     ["bad address", () => advertise(target, "x", { address: "not a host!" })],
   ]
   for (const [what, call] of cases) t.throws(call, einval, what)

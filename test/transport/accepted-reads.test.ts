@@ -6,11 +6,11 @@ import type { TestCase } from "../helpers/tap.js"
 import { connect, createServer, type Server, type Socket } from "node:net"
 import { once } from "node:events"
 import { ACCEPTED_READS_ENV, readAcceptedInPlace } from "../../lib/transport/accepted-reads.js"
-import { ReadHook, type StreamReader } from "../../lib/transport/read-hook.js"
+import { ReadHook, type ReadTarget } from "../../lib/transport/read-hook.js"
 import { within } from "../helpers/events.js"
 
 /** Records reads into 1 KiB buffers it hands out; stops reading while `paused`. */
-class RecordingReader implements StreamReader {
+class RecordingReader implements ReadTarget {
   readonly handedOut = new Set<Buffer>()
   readonly received: Buffer[] = []
   paused = false

@@ -1,0 +1,134 @@
+// The output side of a stream engine (ws Sender): the engine's own commands (PING, PONG) and the
+// pipe's (encoded for the peer's ZMTP version), then batches of messages taken from the pipe, encoded by the mechanism's session and written under cork. It keeps a write
+// window in flight (instead of Node's 16 KiB high-water mark) and waits for 'drain' beyond it.
+// Flushes are coalesced per turn of the event loop (util/flush-scheduler.ts).
+import type { Socket as NetSocket } from "node:net"
+import type { Message, Pipe } from "../pipe/pipe.js"
+import type { MechanismSession } from "../security/mechanism.js"
+import { FlushRequest } from "../util/flush-scheduler.js"
+import { encodePipeCommand } from "../zmtp/command.js"
+
+/** Most octets taken from the pipe per batch (one encode allocation, one writev). */
+const MAX_FLUSH_BYTES = 256 * 1024
+/** Batches per flush call before yielding to the event loop. */
+const MAX_BATCHES_PER_FLUSH = 16
+/**
+ * Octets written but not yet taken by the kernel before output pauses until 'drain': enough to
+ * keep large messages streaming (4 of the largest frame seen), small enough that a slow peer of
+ * small messages holds little beyond its high-water mark.
+ */
+const MIN_WRITE_WINDOW = 512 * 1024
+
+export class StreamWriter {
+  /** Set by start(): output flows only between start() and stop(). */
+  private pipe: Pipe | undefined
+  private session: MechanismSession | undefined
+  private peerMinor = 1
+  private commands: Buffer[] = []
+  private blocked = false
+  private flushing = false
+  private writeWindow = MIN_WRITE_WINDOW
+  private readonly flushRequest = new FlushRequest(this)
+
+  constructor(private readonly stream: NetSocket) {
+    stream.on("drain", () => this.onDrain())
+  }
+
+  /** The handshake is done and the pipe attached: output may flow. */
+  start(pipe: Pipe, session: MechanismSession, peerMinor: number): void {
+    this.pipe = pipe
+    this.session = session
+    this.peerMinor = peerMinor
+  }
+
+  /** The connection ended: nothing more is written; queued commands are dropped. */
+  stop(): void {
+    this.pipe = undefined
+    this.commands = []
+  }
+
+  /** An encoded command frame of the engine's own (PING, PONG), sent before the next batch. */
+  queueCommand(frame: Buffer): void {
+    this.commands.push(frame)
+    this.requestFlush()
+  }
+
+  requestFlush(): void {
+    // A pipe at its high-water mark is flushed at once: waiting for the end of the burst would
+    // make a publisher (which never waits) drop what the connection could have taken.
+    const pipe = this.pipe
+    if (pipe !== undefined && !pipe.writable && !this.flushing && !this.blocked) return this.flush()
+    this.flushRequest.request()
+  }
+
+  flush(): void {
+    if (this.pipe === undefined || this.blocked || this.flushing) return
+    this.flushing = true
+    try {
+      // Batches until the write window is full, so the kernel always has the next data queued.
+      for (let batches = 0; batches < MAX_BATCHES_PER_FLUSH; batches++) {
+        if (!this.flushBatch()) break
+      }
+    } finally {
+      this.flushing = false
+    }
+    this.afterFlush()
+  }
+
+  /** Encodes and writes one batch; true when more is queued and the window has room. */
+  private flushBatch(): boolean {
+    const pipe = this.pipe!
+    const commands = this.commands
+    this.commands = []
+    for (let command = pipe.commands.shift(); command; command = pipe.commands.shift()) {
+      commands.push(encodePipeCommand(command.name, command.data, this.peerMinor))
+    }
+    const batch: Message[] = []
+    let bytes = 0
+    let largest = 0
+    while (bytes < MAX_FLUSH_BYTES) {
+      const message = pipe.takeOutbound()
+      if (message === undefined) break
+      batch.push(message)
+      for (const frame of message) {
+        bytes += frame.length + 9
+        if (frame.length > largest) largest = frame.length
+      }
+    }
+    const out = this.session!.encode(commands, batch)
+    if (largest * 4 > this.writeWindow) this.writeWindow = largest * 4
+    if (out.length > 0) this.write(out)
+    return this.pipe !== undefined && !this.blocked && this.hasOutput()
+  }
+
+  private hasOutput(): boolean {
+    const pipe = this.pipe!
+    return pipe.outbound.length > 0 || pipe.commands.length > 0 || this.commands.length > 0
+  }
+
+  private afterFlush(): void {
+    const pipe = this.pipe
+    if (pipe === undefined || this.blocked) return
+    if (this.hasOutput()) this.requestFlush()
+    else pipe.owner.onPipeDrained(pipe)
+  }
+
+  private write(buffers: Buffer[]): void {
+    const stream = this.stream
+    if (buffers.length === 1) {
+      stream.write(buffers[0]!)
+    } else {
+      stream.cork()
+      for (const buffer of buffers) stream.write(buffer)
+      stream.uncork()
+    }
+    // Node's own high-water mark (16 KiB) would stall large messages after every write; we
+    // keep up to the write window in flight instead and resume on 'drain' (buffer empty).
+    if (stream.writableLength >= this.writeWindow) this.blocked = true
+  }
+
+  private onDrain(): void {
+    this.blocked = false
+    if (this.pipe !== undefined) this.flush()
+  }
+}
