@@ -161,8 +161,9 @@ const roles = {
       bytes += payload.length
       if (msg.length !== frames || payload.length !== size || payload[0] !== FILL || payload[size - 1] !== FILL) bad++
     }
-    const ns = elapsed(t0)
-    await report({ t: "result", count, bytes, bad, ns })
+    const end = hrtime.bigint()
+    // hrtime is CLOCK_MONOTONIC, shared by all processes: the driver compares it with the sender's start
+    await report({ t: "result", count, bytes, bad, ns: Number(end - t0), end: String(end) })
   },
 
   /** Push or Dealer: connects and sends `count` identical messages, one await each. */
@@ -179,7 +180,7 @@ const roles = {
     const n = cfg.count
     const t0 = hrtime.bigint()
     for (let i = 0; i < n; i++) await sock.send(buf)
-    await report({ t: "sent", count: n, ns: elapsed(t0) })
+    await report({ t: "sent", count: n, ns: elapsed(t0), start: String(t0) })
   },
 
   /** Reply: binds and echoes `count` requests (warm-up included). */
@@ -237,10 +238,10 @@ const roles = {
    * sees one has all its subscriptions in place), and the kind octet follows the topic.
    */
   async pub(lib) {
+    const topics = cfg.topics ?? 0
     const sock = make(lib, "Publisher")
     await sock.bind(cfg.endpoint)
     await report({ t: "ready", endpoint: sock.lastEndpoint })
-    const topics = cfg.topics ?? 0
     const message = (kind, topic) => {
       const m = Buffer.alloc(cfg.size, kind)
       if (topics > 0) m.write(topicName(topic), 0, "latin1")
@@ -280,8 +281,11 @@ const roles = {
     const at = topics > 0 ? 8 : 0 // where the kind octet is
     const subs = []
     for (let i = 0; i < k; i++) {
-      const sock = make(lib, "Subscriber")
-      if (topics > 0) for (let t = 0; t < topics; t++) sock.subscribe(topicName(t))
+      // libzmq sends a new connection's subscriptions through the pipe and drops those beyond
+      // its high-water mark, and only XSubscriber has a send high-water mark to lift: with
+      // thousands of topics, subscribe through one (each subscription a 0x01 message).
+      const sock = topics > 0 ? make(lib, "XSubscriber", { sendHighWaterMark: 0 }) : make(lib, "Subscriber")
+      if (topics > 0) for (let t = 0; t < topics; t++) await sock.send(Buffer.from(`\x01${topicName(t)}`, "latin1"))
       else sock.subscribe()
       await sock.connect(cfg.endpoint)
       subs.push(sock)

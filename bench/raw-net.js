@@ -20,6 +20,7 @@ class RawSocket {
   #head = 0
   #receivers = []
   #pending = null // partial frame bytes
+  #corked = false
 
   constructor() {}
 
@@ -50,14 +51,28 @@ class RawSocket {
     for (const resolve of this.#waitingForSocket.splice(0)) resolve()
   }
 
-  /** One framed write per message; waits only when the kernel buffer is full ("drain"). */
+  /**
+   * One framed write per message, coalesced like any batching library does: the socket is
+   * corked from the first send of a turn to a setImmediate, so a burst leaves as one writev
+   * (a write per message would cost a syscall each and be no ceiling at all). Waits only when
+   * the stream's buffer is over its high-water mark ("drain").
+   */
   send(payload) {
     if (!this.#socket) return new Promise((resolve) => this.#waitingForSocket.push(resolve)).then(() => this.send(payload))
+    const socket = this.#socket
+    if (!this.#corked) {
+      this.#corked = true
+      socket.cork()
+      setImmediate(() => {
+        this.#corked = false
+        socket.uncork()
+      })
+    }
     const frame = Buffer.allocUnsafe(4 + payload.length)
     frame.writeUInt32BE(payload.length, 0)
     payload.copy(frame, 4)
-    if (this.#socket.write(frame)) return Promise.resolve()
-    return new Promise((resolve) => this.#socket.once("drain", resolve))
+    if (socket.write(frame)) return Promise.resolve()
+    return new Promise((resolve) => socket.once("drain", resolve))
   }
 
   #onData(chunk) {

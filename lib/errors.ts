@@ -1,5 +1,5 @@
 // The one error type of the library and the factory that builds every instance of it.
-// Codes are libzmq errno names (API.md "Errors"); protocol faults use zeromq.js ERR_ZMTP_* /
+// Codes are libzmq errno names (README "Errors"); protocol faults use zeromq.js ERR_ZMTP_* /
 // ERR_ZAP_* codes and reach the application only through events, never through a rejected call.
 //
 // Messages are the texts zeromq.js gives for the same code (libzmq's, with zeromq.js's

@@ -1,6 +1,7 @@
 // The seam between the discovery engine and the socket classes. Discovery never imports a socket
 // class: a socket implements DiscoveryTarget and hands itself to advertise()/browse(). Everything
-// the engine needs from a socket is here, and nothing else (STYLE.md 3.5 "Extensions without leaks").
+// the engine needs from a socket is here, and nothing else (extensions plug in without leaking
+// into the socket classes; docs/discovery.md describes this seam).
 import type { SocketType } from "../zmtp/compat.js"
 
 /** Where a peer set came from: multicast DNS-SD, a static seed list, or unicast DNS SRV records. */

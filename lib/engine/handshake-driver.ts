@@ -9,6 +9,7 @@ import { createMechanism } from "../security/index.js"
 import type { HandshakeStep, Mechanism, MechanismSession, SecurityConfig } from "../security/mechanism.js"
 import { parseCommand, parseLibzmqError } from "../zmtp/command.js"
 import { GREETING_SIZE } from "../zmtp/constants.js"
+import { after, type Cancel } from "../util/timers.js"
 import { checkGreetingPrefix, effectiveMinor, encodeGreeting, parseGreeting } from "../zmtp/greeting.js"
 import type { LocalIdentity, PeerReady } from "../zmtp/ready.js"
 
@@ -39,7 +40,7 @@ export class HandshakeDriver {
   private greetingHave = 0
   private minor = 1
   private readonly mechanism: Mechanism
-  private timer: NodeJS.Timeout | undefined
+  private timer: Cancel | undefined
   /** A step is being decided elsewhere (ZAP): no command may be taken meanwhile. */
   private stepPending = false
   private done = false
@@ -47,7 +48,7 @@ export class HandshakeDriver {
   constructor(private readonly stream: NetSocket, private readonly host: HandshakeHost, options: HandshakeOptions) {
     const interval = options.handshakeInterval
     if (interval > 0) {
-      this.timer = setTimeout(() => this.fail(zmqError("ETIMEDOUT", `no handshake within ${interval} ms`), "timeout"), interval).unref()
+      this.timer = after(interval, () => this.fail(zmqError("ETIMEDOUT", `no handshake within ${interval} ms`), "timeout"))
     }
     // Our first commands (NULL: READY; PLAIN client: HELLO) need nothing from the peer, so
     // they leave together with the greeting.
@@ -87,7 +88,7 @@ export class HandshakeDriver {
   /** The connection ended first: no timer, no late step. */
   stop(): void {
     this.done = true
-    clearTimeout(this.timer)
+    this.timer?.()
   }
 
   private apply(step: HandshakeStep): void {

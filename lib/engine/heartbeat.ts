@@ -1,7 +1,9 @@
 // ZMTP 3.1 heartbeats (RFC 37 "Connection Heartbeating", libzmq stream_engine_base timers):
 // PING every interval; after a PING, silence for `timeout` closes the connection; a peer's PING
 // with a TTL closes the connection when nothing at all arrives within the TTL. "Any incoming
-// traffic" is tracked with a flag set per chunk, so data never touches a timer.
+// traffic" is tracked with a flag set per chunk, so data never touches a timer. Timers run on
+// util/timers.ts, so tests drive them with a fake clock.
+import { after, every, now, type Cancel } from "../util/timers.js"
 
 export interface HeartbeatHost {
   sendPing(ttlDeciseconds: number): void
@@ -17,9 +19,9 @@ export interface HeartbeatOptions {
 }
 
 export class Heartbeat {
-  private pingTimer: NodeJS.Timeout | undefined
-  private timeoutTimer: NodeJS.Timeout | undefined
-  private ttlTimer: NodeJS.Timeout | undefined
+  private pingTimer: Cancel | undefined
+  private timeoutTimer: Cancel | undefined
+  private ttlTimer: Cancel | undefined
   private trafficSincePing = false
   private trafficSinceTtl = false
   private ttlDeadline = 0
@@ -28,7 +30,7 @@ export class Heartbeat {
 
   start(): void {
     if (this.options.interval <= 0) return
-    this.pingTimer = setInterval(() => this.ping(), this.options.interval).unref()
+    this.pingTimer = every(this.options.interval, () => this.ping())
   }
 
   /** Anything arrived from the peer. */
@@ -45,24 +47,24 @@ export class Heartbeat {
   peerPinged(ttlMs: number): void {
     if (ttlMs < 100) return
     this.trafficSinceTtl = false
-    this.ttlDeadline = performance.now() + ttlMs
+    this.ttlDeadline = now() + ttlMs
     if (!this.ttlTimer) this.armTtl(ttlMs)
   }
 
   private armTtl(ms: number): void {
-    this.ttlTimer = setTimeout(() => {
+    this.ttlTimer = after(ms, () => {
       this.ttlTimer = undefined
       if (this.trafficSinceTtl) return
-      const left = this.ttlDeadline - performance.now()
+      const left = this.ttlDeadline - now()
       if (left > 1) this.armTtl(left)
       else this.host.onHeartbeatExpired()
-    }, ms).unref()
+    })
   }
 
   stop(): void {
-    clearInterval(this.pingTimer)
-    clearTimeout(this.timeoutTimer)
-    clearTimeout(this.ttlTimer)
+    this.pingTimer?.()
+    this.timeoutTimer?.()
+    this.ttlTimer?.()
     this.pingTimer = this.timeoutTimer = this.ttlTimer = undefined
   }
 
@@ -71,9 +73,9 @@ export class Heartbeat {
     if (this.timeoutTimer) return
     this.trafficSincePing = false
     const timeout = this.options.timeout >= 0 ? this.options.timeout : this.options.interval
-    this.timeoutTimer = setTimeout(() => {
+    this.timeoutTimer = after(timeout, () => {
       this.timeoutTimer = undefined
       if (!this.trafficSincePing) this.host.onHeartbeatExpired()
-    }, timeout).unref()
+    })
   }
 }

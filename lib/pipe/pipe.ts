@@ -70,6 +70,12 @@ export interface PipeCommand {
   data: Buffer
 }
 
+/**
+ * conflate (ZMQ_CONFLATE): which of a pipe's queues keep only the newest whole message. A
+ * conflated queue is never full, so its high-water mark does not apply (libzmq ypipe_conflate).
+ */
+export type Conflate = "in" | "out" | "both" | undefined
+
 export function lowWaterMark(hwm: number): number {
   // libzmq compute_lwm: (hwm + 1) / 2 keeps both refill and drain batches large.
   return hwm > 0 ? Math.floor((hwm + 1) / 2) : 0
@@ -89,24 +95,37 @@ export class Pipe {
   routingId: Buffer | undefined
   /** Extension hook (see PipeTransform); set by the owner, kept across reconnects. */
   transform: PipeTransform | undefined
+  /** Position in the owning LoadBalancer's array, -1 in none (written only by LoadBalancer). */
+  outSlot = -1
+  /** Position in the owning FairQueue's array, -1 in none (written only by FairQueue). */
+  inSlot = -1
   /** Below the send high-water mark: a strategy may write to it. */
   writable = true
   terminated = false
   /** The endpoint string this pipe belongs to (bound or connected), for events and disconnect. */
   readonly endpoint: string
+  readonly sendHwm: number
+  readonly receiveHwm: number
   private readPaused = false
   private readonly sendLwm: number
   private readonly receiveLwm: number
+  private readonly conflateOut: boolean
+  private readonly conflateIn: boolean
 
   constructor(
     readonly owner: PipeOwner,
-    readonly sendHwm: number,
-    readonly receiveHwm: number,
+    sendHwm: number,
+    receiveHwm: number,
     endpoint: string,
+    conflate: Conflate = undefined,
   ) {
     this.endpoint = endpoint
-    this.sendLwm = lowWaterMark(sendHwm)
-    this.receiveLwm = lowWaterMark(receiveHwm)
+    this.conflateOut = conflate === "out" || conflate === "both"
+    this.conflateIn = conflate === "in" || conflate === "both"
+    this.sendHwm = this.conflateOut ? 0 : sendHwm
+    this.receiveHwm = this.conflateIn ? 0 : receiveHwm
+    this.sendLwm = lowWaterMark(this.sendHwm)
+    this.receiveLwm = lowWaterMark(this.receiveHwm)
   }
 
   /** True when the pipe has a live, handshaken connection. */
@@ -116,6 +135,7 @@ export class Pipe {
 
   /** Queues a message; the caller checked `writable`. Never blocks, never drops. */
   write(message: Message): void {
+    if (this.conflateOut) this.outbound.clear()
     this.outbound.push(message)
     if (this.sendHwm > 0 && this.outbound.length >= this.sendHwm) this.writable = false
     this.engine?.requestFlush()
@@ -159,6 +179,11 @@ export class Pipe {
       const kept = incoming.call(this.transform, message)
       if (kept === undefined) return !this.readPaused
       message = kept
+    }
+    if (this.conflateIn && this.inbound.length > 0) {
+      this.inbound.clear() // still readable: the owner was told on the empty -> non-empty edge
+      this.inbound.push(message)
+      return true
     }
     this.inbound.push(message)
     if (this.inbound.length === 1) this.owner.onPipeReadable(this)

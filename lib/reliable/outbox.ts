@@ -8,6 +8,7 @@
 // elsewhere, or acked, is skipped instead of sent twice.
 import type { Message } from "../pipe/pipe.js"
 import { Queue } from "../util/queue.js"
+import { now as currentNow } from "../util/timers.js"
 import type { Journal } from "./journal.js"
 import { encodeHeader, untrackedHeader } from "./wire.js"
 
@@ -63,7 +64,7 @@ export class Outbox<P extends OutboxPipe> {
     private readonly settings: OutboxSettings,
     /** The socket's strategy: the next pipe with room, advancing its round robin. */
     private readonly pick: () => P | undefined,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = currentNow,
   ) {
     this.nextSeq = Number(journal.nextSeq)
     for (const record of journal.recovered()) {

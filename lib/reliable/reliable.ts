@@ -13,7 +13,7 @@ import { openFileJournal } from "./file-journal.js"
 import { MemoryJournal, type FsyncPolicy, type Journal, type JournalCorruption, type JournalStats } from "./journal.js"
 import type { ReliableSettings } from "./options.js"
 import { Outbox } from "./outbox.js"
-import { subscribe, unsubscribe, type Tickable } from "./ticker.js"
+import { subscribe, unsubscribe, type Tickable } from "../util/timers.js"
 import {
   ACK_COMMAND, PROP_RELIABLE, PROP_SENDER, SENDER_ID_BYTES, decodeAcks, decodeHeader, encodeAcks, toRanges,
 } from "./wire.js"

@@ -1,7 +1,7 @@
 // Wire encoding of the reliable extension: the READY properties that negotiate it, the header
 // frame that leads every message on a negotiated connection, and the XACK command. Pure functions;
 // nothing here reaches a peer that did not announce X-Reliable (libzmq drops unknown commands and
-// ignores unknown X- properties, zmtp-notes §3/§4, RFC 37 "Connection Metadata").
+// ignores unknown X- properties, docs/wire-notes.md §3, RFC 37 "Connection Metadata").
 //
 // READY: "X-Reliable: 1" from every socket that strips headers and acks; "X-Reliable-Sender: <16 B
 // sender id>" from a socket whose messages carry headers. A sender adds headers only toward a peer

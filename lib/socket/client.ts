@@ -37,7 +37,7 @@ export class Client<Value = Buffer[], SendValue = MessageInput> extends SocketBa
 
   protected xsend(message: Message): boolean {
     assertSinglePart(message)
-    return this.lb.send(message)
+    return this.lb.send(message) !== undefined
   }
 
   protected xreceive(): Message | undefined {

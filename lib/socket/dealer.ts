@@ -29,18 +29,9 @@ export abstract class DealerBase extends SocketBase {
     super(type, options)
   }
 
-  /** Writes to the next peer with room and returns it; undefined when none has room. */
-  protected sendToNext(message: Message): Pipe | undefined {
-    const pipe = this.lb.pick()
-    if (!pipe) return undefined
-    pipe.write(message)
-    if (!pipe.writable) this.lb.detach(pipe)
-    return pipe
-  }
-
   protected override get xhasIn(): boolean { return this.fq.hasReady }
   protected override get xhasOut(): boolean { return this.lb.hasReady }
-  protected xsend(message: Message): boolean { return this.lb.send(message) }
+  protected xsend(message: Message): boolean { return this.lb.send(message) !== undefined }
   protected xreceive(): Message | undefined { return this.fq.receive() }
 
   protected xattach(pipe: Pipe): boolean {

@@ -2,6 +2,7 @@
 // to leave over the connections that are still up; no new ones are accepted. The socket ends
 // when its queues are empty or the time is up, whichever comes first.
 import type { Pipe } from "../pipe/pipe.js"
+import { after, type Cancel } from "../util/timers.js"
 
 export interface LingerHost {
   readonly type: string
@@ -15,7 +16,7 @@ export interface LingerHost {
 const LINGER_WARNING_MS = 5000
 
 export class Linger {
-  private timer: NodeJS.Timeout | undefined
+  private timer: Cancel | undefined
   /** close() was called and queued messages are still leaving. */
   active = false
 
@@ -25,10 +26,10 @@ export class Linger {
   start(linger: number): boolean {
     if (linger === 0 || !this.hasQueued()) return false
     this.active = true
-    if (linger > 0) this.timer = setTimeout(() => this.host.terminate(), linger)
+    if (linger > 0) this.timer = after(linger, () => this.host.terminate(), true)
     // linger -1 (the libzmq default) can hold the process forever when no peer ever comes;
     // say so once instead of hanging silently (zeromq.js prints a similar warning).
-    else this.timer = setTimeout(() => this.warn(), LINGER_WARNING_MS).unref()
+    else this.timer = after(LINGER_WARNING_MS, () => this.warn())
     return true
   }
 
@@ -38,7 +39,8 @@ export class Linger {
   }
 
   stop(): void {
-    clearTimeout(this.timer)
+    this.timer?.()
+    this.timer = undefined
     this.active = false
   }
 

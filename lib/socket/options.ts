@@ -5,6 +5,7 @@ import { zmqError } from "../errors.js"
 import { z85Decode } from "../security/z85.js"
 import type { DiscoveryConfig } from "../discovery/index.js"
 import type { SocketType } from "../zmtp/compat.js"
+import type { Conflate } from "../pipe/pipe.js"
 
 type Kind = "int" | "bool" | "routingId" | "string" | "credential" | "curveKey" | "codec" | "reliable" | "object" | "verbosity"
 
@@ -15,6 +16,17 @@ interface OptionSpec {
   readonly only?: readonly SocketType[]
   /** Smallest accepted integer (default -1: libzmq uses -1 for "infinite"/"none"). */
   readonly min?: number
+  /** Only the constructor may set it; setting the property later throws EINVAL. */
+  readonly fixed?: boolean
+}
+
+/**
+ * Which queues `conflate` applies to, per socket type that has it: what a socket sends for the
+ * sending types, what it receives for the receiving ones (a PUB's inbound carries subscriptions,
+ * which must never be conflated away), both for DEALER (libzmq socket_base_t).
+ */
+export const CONFLATED_QUEUES: Partial<Record<SocketType, Conflate>> = {
+  PUSH: "out", PULL: "in", DEALER: "both", PUB: "out", XPUB: "out", SUB: "in",
 }
 
 const ROUTING: readonly SocketType[] = ["REQ", "REP", "ROUTER", "DEALER"]
@@ -49,7 +61,7 @@ export const OPTION_TABLE = {
   codec: { kind: "codec", default: null },
   discovery: { kind: "object", default: null },
   // Senders only: receivers always understand the extension; Publisher is not covered (docs/reliable.md).
-  reliable: { kind: "reliable", default: false, only: ["PUSH", "DEALER"] },
+  reliable: { kind: "reliable", default: false, only: ["PUSH", "DEALER"], fixed: true },
   plainServer: { kind: "bool", default: false },
   plainUsername: { kind: "credential", default: null },
   plainPassword: { kind: "credential", default: null },
@@ -210,6 +222,9 @@ export function installOptionAccessors(prototype: object, valuesOf: (socket: obj
       },
       set(this: object, value: unknown) {
         if (!hasOption(typeOf(this), name)) throw new TypeError(`Unknown option ${name} for a ${typeOf(this)} socket`)
+        if ((OPTION_TABLE[name] as OptionSpec).fixed === true) {
+          throw zmqError("EINVAL", `Option ${name} is fixed at construction: pass it to the constructor`)
+        }
         valuesOf(this)[name] = validateOption(name, value)
       },
     })

@@ -1,11 +1,12 @@
 // The one parked send and the one parked receive a socket may have (zeromq.js semantics): a
 // second caller while one waits gets EBUSY; a timeout rejects with EAGAIN; close() cancels.
 import { zmqError, type ZmqError } from "../errors.js"
+import { after, type Cancel } from "../util/timers.js"
 
 export class Parked<T, P = undefined> {
   private resolveFn: ((value: T) => void) | undefined
   private rejectFn: ((error: ZmqError) => void) | undefined
-  private timer: NodeJS.Timeout | undefined
+  private timer: Cancel | undefined
   /** What the parked call carries (the frames of a parked send). */
   payload: P | undefined
 
@@ -23,7 +24,8 @@ export class Parked<T, P = undefined> {
       this.resolveFn = resolve
       this.rejectFn = reject
       if (timeout > 0) {
-        this.timer = setTimeout(() => this.reject(zmqError("EAGAIN", `${what} timed out after ${timeout} ms`)), timeout)
+        // held: a pending call with a timeout keeps the process alive until it settles
+        this.timer = after(timeout, () => this.reject(zmqError("EAGAIN", `${what} timed out after ${timeout} ms`)), true)
       }
     })
   }
@@ -41,7 +43,7 @@ export class Parked<T, P = undefined> {
   }
 
   private clear(): void {
-    clearTimeout(this.timer)
+    this.timer?.()
     this.timer = undefined
     this.resolveFn = undefined
     this.rejectFn = undefined

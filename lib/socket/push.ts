@@ -35,7 +35,7 @@ export class Push<Value = MessageInput> extends SocketBase {
 
   protected override get xhasOut(): boolean { return this.lb.hasReady && !this.reliability.full }
   protected xsend(message: Message): boolean {
-    return this.reliability.sending ? this.reliability.send(message) : this.lb.send(message)
+    return this.reliability.sending ? this.reliability.send(message) : this.lb.send(message) !== undefined
   }
   protected xreceive(): Message | undefined { return undefined }
   protected xattach(pipe: Pipe): boolean { this.lb.attach(pipe); return true }

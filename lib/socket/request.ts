@@ -93,7 +93,7 @@ export class Request<Value = Buffer[], SendValue = MessageInput> extends DealerB
       throw zmqError("EFSM", "Request: receive the reply before sending again")
     }
     const id = this.options.correlate === true || this.pirating ? requestIdFrame(this.requestId) : undefined
-    const pipe = this.sendToNext(wrapRequest(message, id))
+    const pipe = this.lb.send(wrapRequest(message, id))
     if (!pipe) return false
     this.requestId = (this.requestId + 1) >>> 0
     this.currentId = id

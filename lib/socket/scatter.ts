@@ -28,7 +28,7 @@ export class Scatter<SendValue = MessageInput> extends SocketBase {
   protected override get xhasOut(): boolean { return this.lb.hasReady }
   protected xsend(message: Message): boolean {
     assertSinglePart(message)
-    return this.lb.send(message)
+    return this.lb.send(message) !== undefined
   }
   protected xreceive(): Message | undefined { return undefined }
   protected xattach(pipe: Pipe): boolean { this.lb.attach(pipe); return true }

@@ -12,7 +12,7 @@ import type { AdvertiseOptions, DiscoveryConfig } from "../discovery/index.js"
 import type { ConnectionOwner } from "../session/connection-owner.js"
 import type { BindOptions } from "../session/ws-session.js"
 import { SocketEndpoints } from "../session/endpoints.js"
-import { defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
+import { CONFLATED_QUEUES, defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
 import { ConnectionConfig, connectRoutingId } from "./connection-config.js"
 import { Linger } from "./linger.js"
 import { MessageFlow } from "./message-flow.js"
@@ -201,7 +201,8 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   // ---- ConnectionOwner ---------------------------------------------------------------------
 
   createPipe(endpoint: string): Pipe {
-    return new Pipe(this, this.options.sendHighWaterMark as number, this.options.receiveHighWaterMark as number, endpoint)
+    const conflate = this.options.conflate === true ? CONFLATED_QUEUES[this.type] : undefined
+    return new Pipe(this, this.options.sendHighWaterMark as number, this.options.receiveHighWaterMark as number, endpoint, conflate)
   }
 
   attachPipe(pipe: Pipe): boolean {

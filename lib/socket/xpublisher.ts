@@ -6,7 +6,7 @@ import { zmqError } from "../errors.js"
 import type { MessageInput } from "../message.js"
 import { Distributor } from "../pattern/distributor.js"
 import { SubscriptionTable, type NoticeRules } from "../pattern/prefix-trie.js"
-import { Pipe, type Message } from "../pipe/pipe.js"
+import type { Message, Pipe } from "../pipe/pipe.js"
 import { checkDatagram, isUdpPipe } from "../engine/dgram-engine.js"
 import { Queue } from "../util/queue.js"
 import type { SocketOptions } from "./options.js"
@@ -22,7 +22,6 @@ export interface PublisherOptions extends SocketOptions {
 }
 
 export interface XPublisherOptions extends PublisherOptions {
-  /** 0: first subscribe / last cancel per prefix; 1: every subscribe; 2: every cancel too. */
   /** null: first subscribe and last cancel only; "allSubs": every subscribe; "allSubsUnsubs": everything. */
   verbosity?: null | "allSubs" | "allSubsUnsubs"
   /** Subscriptions take effect only through subscribe()/unsubscribe() (ZMQ_XPUB_MANUAL). */
@@ -105,11 +104,6 @@ export abstract class PublisherCore extends SocketBase {
     for (const prefix of prefixes.length ? prefixes : [""]) this.table.applyManual(Buffer.from(prefix), subscribe, pipe)
   }
 
-  override createPipe(endpoint: string): Pipe {
-    if (!this.options.conflate) return super.createPipe(endpoint)
-    return new LatestOnlyPipe(this, 0, this.options.receiveHighWaterMark as number, endpoint)
-  }
-
   private get rules(): NoticeRules {
     return { verbosity: VERBOSITY_LEVEL[String(this.options.verbosity)] ?? 0, manual: this.options.manual === true }
   }
@@ -136,14 +130,6 @@ export abstract class PublisherCore extends SocketBase {
 }
 
 const CANCEL = Buffer.from([0])
-
-/** conflate: a subscriber's queue holds only the newest message (libzmq ypipe_conflate). */
-class LatestOnlyPipe extends Pipe {
-  override write(message: Message): void {
-    this.outbound.clear()
-    super.write(message)
-  }
-}
 
 export interface XPublisher<Value = Buffer[], SendValue = MessageInput> extends Required<XPublisherOptions> {}
 

@@ -6,7 +6,7 @@ import type { MessageInput } from "../message.js"
 import { Distributor } from "../pattern/distributor.js"
 import { FairQueue } from "../pattern/fair-queue.js"
 import { PrefixTrie } from "../pattern/prefix-trie.js"
-import { Pipe, type Message } from "../pipe/pipe.js"
+import type { Message, Pipe } from "../pipe/pipe.js"
 import { COMMAND } from "../zmtp/constants.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
@@ -58,18 +58,6 @@ export abstract class SubscriberCore extends SocketBase {
     for (const pipe of this.dist.connected()) pipe.writeCommand(subscribe ? COMMAND.SUBSCRIBE : COMMAND.CANCEL, prefix)
   }
 
-  override createPipe(endpoint: string): Pipe {
-    if (!this.options.conflate) return super.createPipe(endpoint)
-    return new LatestOnlyPipe(this, this.options.sendHighWaterMark as number, 0, endpoint)
-  }
-}
-
-/** conflate: a publisher's queue holds only the newest message; never full, so never paused. */
-class LatestOnlyPipe extends Pipe {
-  override deliver(message: Message): boolean {
-    this.inbound.clear()
-    return super.deliver(message)
-  }
 }
 
 export interface XSubscriber<Value = Buffer[], SendValue = MessageInput> extends Required<SocketOptions> {}

@@ -1,6 +1,6 @@
 // The 64-octet ZMTP greeting (RFC 37 "Greeting"): encoding and incremental validation.
 // We always send the full greeting at once (libzmq accepts it) and accept any version >= 3.0;
-// ZMTP 1.0/2.0 peers are refused, as recommended in zmtp-notes §2.
+// ZMTP 1.0/2.0 peers are refused, as recommended in docs/wire-notes.md §2.
 import { zmqError, type ZmqError } from "../errors.js"
 import {
   AS_SERVER_OFFSET, GREETING_SIZE, MECHANISM_OFFSET, MECHANISM_SIZE, SIGNATURE_END,

@@ -1,4 +1,4 @@
-// ZMTP 3.1 heartbeats (RFC 37, zmtp-notes §6) over real tcp: silent peers are dropped after the
+// ZMTP 3.1 heartbeats (RFC 37, docs/wire-notes.md §6) over real tcp: silent peers are dropped after the
 // timeout, live peers (brokerless or libzmq) stay connected, PING carries our TTL and a peer's
 // TTL is honoured. Waits count PING/PONG frames seen on the wire; nothing sleeps blindly.
 import { spawn } from "node:child_process"
@@ -22,7 +22,7 @@ function record(socket: { events: { on(type: string, l: (e: unknown) => void): u
   return seen
 }
 
-t.test("a peer that stays silent after the handshake is disconnected after about the timeout", async (t) => {
+t.test("a peer that stays silent after the handshake is disconnected by the heartbeat timeout", async (t) => {
   const pull = new Pull({ heartbeatInterval: 100, heartbeatTimeout: 300, heartbeatTimeToLive: 1000 })
   t.teardown(() => pull.close())
   await pull.bind(uniqAddress("tcp"))
@@ -31,10 +31,8 @@ t.test("a peer that stays silent after the handshake is disconnected after about
   const handshake = nextEvent(pull, "handshake", 3000)
   await peer.handshake("PUSH")
   await handshake
-  const started = Date.now()
+  // Exact timing: test/unit/engine/heartbeat.test.ts (fake clock). Here: it does disconnect.
   await nextEvent(pull, "disconnect", 3000)
-  const elapsed = Date.now() - started
-  t.ok(elapsed >= 300 && elapsed < 1500, `disconnected ${elapsed} ms after the handshake (interval 100 + timeout 300)`)
   await within(peer.closed, 3000, "raw peer sees the close")
   const pings = peer.commands.filter((c) => c.name === "PING")
   t.ok(pings.length >= 1, `${pings.length} PINGs went unanswered`)
@@ -78,12 +76,9 @@ t.test("a peer's PING TTL is honoured: silence for the TTL closes the connection
   }
   t.same(disconnects, [], "kept alive by traffic")
 
-  const started = Date.now()
   const gone = nextEvent(pull, "disconnect", 3000)
   peer.send(rawCommand("PING", hex("00 05"))) // TTL 500 ms, then silence
-  await gone
-  const elapsed = Date.now() - started
-  t.ok(elapsed >= 400 && elapsed < 1500, `closed ${elapsed} ms after a PING with TTL 500 ms`)
+  await gone // its exact timing: test/unit/engine/heartbeat.test.ts
   await within(peer.closed, 3000, "raw peer sees the close")
 })
 
@@ -143,11 +138,8 @@ t.test("a SIGSTOPped libzmq peer process is detected by heartbeats", { skip: pro
   await handshake
   t.same((await within(pull.receive(), 10000, "libzmq child's message")).map(String), ["hello from libzmq"])
   const gone = nextEvent(pull, "disconnect", 3000)
-  const started = Date.now()
   child.kill("SIGSTOP")
-  await gone
-  const elapsed = Date.now() - started
-  t.ok(elapsed < 2500, `hung peer dropped after ${elapsed} ms (interval 100 + timeout 300)`)
+  await gone // bounded by nextEvent; the exact timing is a fake-clock test
   child.kill("SIGKILL")
   await within(exited, 5000, "child exit")
 })

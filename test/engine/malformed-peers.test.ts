@@ -12,7 +12,7 @@ import * as zmq from "zeromq"
 import { Pull } from "../../lib/socket/pull.js"
 import { Push } from "../../lib/socket/push.js"
 import { uniqAddress, type Transport } from "../helpers/address.js"
-import { nextEvent, within, type AnyEvent } from "../helpers/events.js"
+import { nextEvent, until, within, type AnyEvent } from "../helpers/events.js"
 import { connectTo } from "../helpers/marry.js"
 import { RawPeer, rawCommand, rawFrame, rawGreeting, rawReady } from "../helpers/raw-peer.js"
 
@@ -175,7 +175,6 @@ async function runAttack(
   }
   if (attack.opening) peer.send(attack.opening)
   const reported = nextEvent(socket, attack.event, 3000)
-  const started = Date.now()
   let duringChecked = false
   const during = async () => {
     duringChecked = true
@@ -184,7 +183,6 @@ async function runAttack(
   if (attack.run.length < 2) await during()
   await attack.run(peer, during)
   const event: AnyEvent = await reported
-  const elapsed = Date.now() - started
   t.ok(duringChecked)
   if (attack.code) {
     t.equal((event.error as { code?: string } | undefined)?.code, attack.code, `${attack.event} with ${attack.code}`)
@@ -194,8 +192,9 @@ async function runAttack(
   await within(peer.closed, 3000, "the bad connection to close")
   t.ok(peer.isClosed, "the bad connection is closed")
   if (attack.event === "handshake:error:other") {
-    const interval = (socket as unknown as { handshakeInterval: number }).handshakeInterval
-    t.ok(elapsed >= interval - 50 && elapsed < interval + 1500, `closed by the ${interval} ms handshake timer (${elapsed} ms)`)
+    // The drip would need 64 x 50 ms for the greeting alone: only the handshake timer can have
+    // ended it (its exact timing is a fake-clock test in test/unit/engine).
+    t.notOk(peer.received.length > 64 + 2 + (peer.received[65] ?? 0), "closed before any handshake completed")
   }
   attack.check?.(t, peer)
   await flow.check(t, 3, "after the attack")
@@ -291,7 +290,7 @@ t.test("raw fuzz: 200 random byte strings, one connection each, never hurt a bou
   )
   t.equal(runs, 200)
   await flow.check(t, 5, "after the fuzz")
-  await within((async () => { while (liveEngines(pull) !== 1) await new Promise((r) => setImmediate(r)) })(), 3000, "engines released")
+  await until(() => liveEngines(pull) === 1, 3000, "engines released")
   t.equal(liveEngines(pull), 1, "every fuzz connection was released")
 })
 

@@ -1,11 +1,12 @@
-// ZMTP 3.0 peers and subscriptions (RFC 23 vs RFC 37; zmtp-notes §5): a 3.0 peer sends and
+// ZMTP 3.0 peers and subscriptions (RFC 23 vs RFC 37; docs/wire-notes.md §5): a 3.0 peer sends and
 // expects subscriptions as message frames starting 0x01 (subscribe) / 0x00 (cancel), a 3.1
 // peer as SUBSCRIBE/CANCEL commands. The encoding follows the peer's greeting, per connection.
 import { createServer, type Socket } from "node:net"
 import t from "tap"
 import { Publisher } from "../../lib/socket/publisher.js"
 import { Subscriber } from "../../lib/socket/subscriber.js"
-import { nextEvent, within } from "../helpers/events.js"
+import { nextEvent, until, within } from "../helpers/events.js"
+import { sendUntilArrived } from "../helpers/probe.js"
 import { FrameReader, RawPeer, rawFrame, rawGreeting, rawReady, type RawFrame } from "../helpers/raw-peer.js"
 
 t.test("a ZMTP 3.0 SUB subscribing with a 0x01 message frame gets only matching messages", async (t) => {
@@ -18,12 +19,7 @@ t.test("a ZMTP 3.0 SUB subscribing with a 0x01 message frame gets only matching 
   peer.send(rawFrame(Buffer.from("\x01A")))
   const data = () => peer.frames.filter((f) => !f.command).map((f) => f.body.toString())
   // Publish probes until the subscription has reached the publisher (bounded, no sleep).
-  await within((async () => {
-    while (!data().includes("A-probe")) {
-      await pub.send("A-probe")
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
-  })(), 3000, "subscription applied")
+  await sendUntilArrived(() => pub.send("A-probe"), peer.waitFor(() => data().includes("A-probe"), 3000, "subscription applied"), 600, 5)
   for (const topic of ["B1", "A1", "B2", "A2", "A-end"]) await pub.send(topic)
   await peer.waitFor(() => data().includes("A-end"), 3000, "A-end")
   t.same(data().filter((m) => m !== "A-probe"), ["A1", "A2", "A-end"], "B messages were filtered at the publisher")
@@ -59,9 +55,7 @@ for (const minor of [0, 1]) {
     sub.subscribe("B")
     const wanted = 3
     const subscriptionFrames = () => publisher.frames.filter((f) => f.name !== "READY" && !(f.command && f.name === "PING"))
-    await within((async () => {
-      while (subscriptionFrames().length < wanted) await new Promise((resolve) => setTimeout(resolve, 2))
-    })(), 3000, "subscriptions sent")
+    await until(() => subscriptionFrames().length >= wanted, 3000, "subscriptions sent")
     const seen = subscriptionFrames().slice(0, 3)
     if (minor === 0) {
       t.same(seen.map((f) => [f.command, f.body.toString("latin1")]), [[false, "\x01A"], [false, "\x00A"], [false, "\x01B"]])

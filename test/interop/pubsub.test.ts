@@ -13,6 +13,7 @@ import { XPublisher } from "../../lib/socket/xpublisher.js"
 import { XSubscriber } from "../../lib/socket/xsubscriber.js"
 import { WIRE_TRANSPORTS, uniqAddress, type Transport } from "../helpers/address.js"
 import { nextEvent, until, within } from "../helpers/events.js"
+import { sendUntilArrived } from "../helpers/probe.js"
 
 const BIN = Buffer.from([0x00, 0xff, 0x00]) // a prefix with the octets text APIs get wrong
 const hex = (frames: Buffer[]) => frames.map((f) => f.toString("hex")).join("|")
@@ -36,16 +37,7 @@ function zmqAddress(transport: Transport): string {
  * subscriber receives one (bounded), then a single sync marker so no probe is left in flight.
  */
 async function awaitDelivery(pub: { send(m: Buffer[]): Promise<void> }, receiver: { receive(): Promise<Buffer[]> }, topic: Buffer): Promise<void> {
-  let probing = true
-  const probes = (async () => {
-    for (let i = 0; probing && i < 1000; i++) {
-      await pub.send([Buffer.concat([topic, Buffer.from("probe")])])
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
-  })()
-  await recv(receiver, "first probe")
-  probing = false
-  await probes
+  await sendUntilArrived(() => pub.send([Buffer.concat([topic, Buffer.from("probe")])]), recv(receiver, "first probe"), 1000, 5)
   const marker = Buffer.concat([topic, Buffer.from("sync")])
   await pub.send([marker])
   while (!(await recv(receiver, "sync marker"))[0]!.equals(marker));

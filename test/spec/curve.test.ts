@@ -12,6 +12,7 @@ import { curveKeyPair } from "../../lib/security/keys.js"
 import { z85Decode, z85Encode } from "../../lib/security/z85.js"
 import { uniqAddress } from "../helpers/address.js"
 import { nextEvent, until, within } from "../helpers/events.js"
+import { SniffingRelay } from "../helpers/raw-peer.js"
 import type { PrefixTrie } from "../../lib/pattern/prefix-trie.js"
 import type { Pipe } from "../../lib/pipe/pipe.js"
 import type { TestCase } from "../helpers/tap.js"
@@ -62,15 +63,24 @@ t.test("messages, multipart and large, arrive intact in both directions", async 
 })
 
 t.test("subscriptions and heartbeats travel boxed too", async (t) => {
+  //  Publisher --tcp--> SniffingRelay (counts boxed MESSAGE commands) --tcp--> Subscriber (bound)
   const pub = new Publisher({ ...clientOptions, linger: 0, heartbeatInterval: 20, heartbeatTimeout: 200 })
   const sub = new Subscriber({ ...serverOptions, heartbeatInterval: 20, heartbeatTimeout: 200 })
-  await connected(t, sub, pub)
+  t.teardown(() => { pub.close(); sub.close() })
+  await sub.bind(uniqAddress("tcp"))
+  const relay = await SniffingRelay.start(sub.lastEndpoint!)
+  t.teardown(() => relay.close())
+  const both = Promise.all([nextEvent(sub, "handshake"), nextEvent(pub, "handshake")])
+  pub.connect(relay.endpoint)
+  await both
   let dropped = false
   pub.events.on("disconnect", () => { dropped = true })
   sub.subscribe("yes")
-  // Heartbeats every 20 ms with a 200 ms timeout: a PING or PONG that could not be read would
-  // drop the connection well within this wait (there is no event for "still alive").
-  await new Promise((resolve) => setTimeout(resolve, 400))
+  // After the handshake only boxed frames flow (a data frame whose body starts "\x07MESSAGE"):
+  // here PINGs and PONGs every 20 ms each way. 30 each way is three 200 ms timeouts: a heartbeat
+  // that could not be unboxed and answered would have dropped the connection by then.
+  const boxed = (direction: "up" | "down") => relay.frames[direction].filter((f) => f.body.subarray(0, 8).toString("latin1") === "\x07MESSAGE").length
+  await relay.waitFor(() => boxed("up") >= 30 && boxed("down") >= 30, 8000, "30 boxed frames each way")
   t.equal(dropped, false, "no heartbeat timeout")
   await until(() => subscribers(pub, "yes") === 1, 3000, "the boxed SUBSCRIBE at the publisher")
   await pub.send(["no", "filtered out"])

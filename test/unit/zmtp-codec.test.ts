@@ -1,5 +1,5 @@
 // The pure ZMTP codec: frame encode/decode round trips at every size boundary, arbitrary
-// chunking (fast-check), greeting, metadata and command bytes checked against zmtp-notes §11.
+// chunking (fast-check), greeting, metadata and command bytes checked against docs/wire-notes.md §11.
 import { isDeepStrictEqual } from "node:util"
 import t from "tap"
 import fc from "fast-check"
@@ -285,7 +285,7 @@ t.test("metadata", async (t) => {
   })
 })
 
-t.test("commands, byte-exact against zmtp-notes §11", async (t) => {
+t.test("commands, byte-exact against docs/wire-notes.md §11", async (t) => {
   const examples: [string, Buffer, string][] = [
     ["READY from a PUSH", encodeReady([["Socket-Type", "PUSH"]]),
       "04 1a 05 52 45 41 44 59 0b 53 6f 63 6b 65 74 2d 54 79 70 65 00 00 00 04 50 55 53 48"],
