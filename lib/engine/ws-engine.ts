@@ -14,7 +14,7 @@ import { encodeCommand, encodeError, parseCommand, parseErrorReason, parseLibzmq
 import { COMMAND } from "../zmtp/constants.js"
 import {
   decodeZwsFrame, encodeZwsFrame, encodeZwsMessage, encodeZwsSubscription, zwsFromZmtpFrame, ZwsMessageAssembler,
-  ZWS_LAST,
+  mechanismOfProtocol, ZWS_LAST,
 } from "../zmtp/zws.js"
 import type { PeerReady } from "../zmtp/ready.js"
 import type { CloseKind, EngineClose, EngineHost, EngineOptions, HostedEngine } from "./engine-host.js"
@@ -60,7 +60,7 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
       return
     }
     this.mechanism = createMechanism(options.security, options.local, options.address)
-    if (link.protocol !== `ZWS2.0/${this.mechanism.name}`) {
+    if (mechanismOfProtocol(link.protocol) !== this.mechanism.name) {
       const error = zmqError("ERR_ZMTP_MECHANISM_MISMATCH", `peer chose subprotocol "${link.protocol}", we use ${this.mechanism.name}`)
       queueMicrotask(() => this.fail(error, "protocol"))
       return
