@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const shims = join(root, "browser", "shims")
+const shims = join(root, "scripts", "browser-shims")
 export const OUTFILE = join(root, "dist", "browser", "brokerless.js")
 /** The gzip budget of the bundle (README "Browser"): the whole library, CURVE included. */
 export const GZIP_BUDGET = 80 * 1024
