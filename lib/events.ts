@@ -24,6 +24,18 @@ export interface SocketEvent {
   detail?: Readonly<Record<string, unknown>>
 }
 
+/** Event types that always carry the error (zeromq.js types them the same way). */
+type ErrorEventType =
+  | "accept:error" | "bind:error" | "close:error"
+  | "handshake:error:protocol" | "handshake:error:auth" | "handshake:error:other"
+
+/** The event a listener for `E` gets: `error` is set on error events, `interval` on connect:retry. */
+export type EventOfType<E extends EventType> = SocketEvent & { type: E } &
+  (E extends ErrorEventType ? { error: ZmqError } : unknown) &
+  (E extends "connect:retry" ? { interval: number } : unknown)
+
+type Listener = (event: SocketEvent) => void
+
 const MAX_QUEUED = 1000
 const EMITTER_MODE =
   "Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive()."
@@ -39,15 +51,15 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
    * Listens for one event type. As in zeromq.js this puts the channel in emitter mode: from
    * then on receive() and iteration throw, since both would compete for the same events.
    */
-  on(type: EventType, listener: (event: SocketEvent) => void): this {
+  on<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
     this.emitterMode = true
-    this.emitter.on(type, listener)
+    this.emitter.on(type, listener as Listener)
     return this
   }
 
-  once(type: EventType, listener: (event: SocketEvent) => void): this {
+  once<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
     this.emitterMode = true
-    this.emitter.once(type, listener)
+    this.emitter.once(type, listener as Listener)
     return this
   }
 
@@ -61,8 +73,8 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     this.emitter.off(type, listener)
   }
 
-  off(type: EventType, listener: (event: SocketEvent) => void): this {
-    this.emitter.off(type, listener)
+  off<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): this {
+    this.emitter.off(type, listener as Listener)
     return this
   }
 

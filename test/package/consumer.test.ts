@@ -4,7 +4,7 @@
 // the exports map, the files list, the CommonJS build and its nested package.json.
 import t from "tap"
 import { spawnSync, type SpawnSyncReturns } from "node:child_process"
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { REPO_ROOT, sourceFile } from "../helpers/paths.js"
@@ -20,14 +20,43 @@ function run(cmd: string, args: string[], cwd: string, timeout = 180_000): Spawn
 
 const explain = (r: SpawnSyncReturns<string>) => `exit ${r.status}${r.signal ? ` (${r.signal})` : ""}\n${r.stdout}\n${r.stderr}`.trim()
 
-/** Packs a copy of the sources (never the repo's own dist/, which other tests rebuild). */
+/** Newest mtime of the files under `dir` (0 when it does not exist). */
+function newest(dir: string): number {
+  let latest = 0
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name)
+      latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs)
+    }
+  } catch {
+    return 0
+  }
+  return latest
+}
+
+/** The repo's dist/ (both builds) is newer than every source: after `npm ci`, as in CI. */
+function distIsFresh(): boolean {
+  try {
+    const built = Math.min(statSync(join(REPO_ROOT, "dist", "index.js")).mtimeMs, statSync(join(REPO_ROOT, "dist", "cjs", "index.js")).mtimeMs)
+    return built > newest(join(REPO_ROOT, "lib"))
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Packs a copy of the sources. Its prepare script builds it, as a publish would, unless the
+ * repo's dist/ is fresh: then that is copied and packed as it is (saves two compilations).
+ */
 function pack(): string {
   const source = join(work, "source")
   for (const entry of ["package.json", "tsconfig.json", "tsconfig.cjs.json", "lib", "scripts", "README.md"]) {
     cpSync(join(REPO_ROOT, entry), join(source, entry), { recursive: true })
   }
   symlinkSync(join(REPO_ROOT, "node_modules"), join(source, "node_modules"), "dir")
-  const r = run("npm", ["pack", "--silent", "--pack-destination", work], source)
+  const fresh = distIsFresh()
+  if (fresh) cpSync(join(REPO_ROOT, "dist"), join(source, "dist"), { recursive: true })
+  const r = run("npm", ["pack", "--silent", ...(fresh ? ["--ignore-scripts"] : []), "--pack-destination", work], source)
   if (r.status !== 0) throw new Error(`npm pack failed: ${explain(r)}`)
   const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"))
   if (!tarball) throw new Error(`npm pack made no tarball: ${explain(r)}`)
@@ -76,4 +105,41 @@ t.test("import works from the same installed package", async (t) => {
   const r = run(process.execPath, ["consumer.mjs"], app, 30_000)
   t.equal(r.status, 0, explain(r))
   t.match(r.stdout, /import: push -> pull ok/)
+})
+
+// Typings: TypeScript written against zeromq.js (fixtures/typings: the main API, draft sockets,
+// the 5.x API) must type-check against zeromq itself (so it is real zeromq.js code), and then,
+// with only the import switched, against the installed brokerless: as an ES module (.mts) and
+// as CommonJS (.cts, which resolves the "require" types).
+const FIXTURES = ["app", "draft", "v5"]
+const tsc = (cwd: string, files: string[]) => run(process.execPath, [
+  join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "--strict", "--noEmit", "--target", "es2022",
+  "--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node", "--typeRoots", join(REPO_ROOT, "node_modules", "@types"),
+  ...files,
+], cwd, 120_000)
+
+t.test("zeromq.js-style TypeScript type-checks against zeromq, and against brokerless as ESM and CommonJS", async (t) => {
+  // Reference: the fixtures unchanged, against zeromq itself (so they are real zeromq.js code).
+  const ref = join(work, "zeromq-app")
+  mkdirSync(join(ref, "node_modules"), { recursive: true })
+  symlinkSync(join(REPO_ROOT, "node_modules", "zeromq"), join(ref, "node_modules", "zeromq"), "dir")
+  writeFileSync(join(ref, "package.json"), JSON.stringify({ name: "zeromq-app", private: true, type: "commonjs" }))
+  const files: string[] = []
+  for (const name of FIXTURES) {
+    cpSync(sourceFile("test", "package", "fixtures", "typings", `${name}.ts`), join(ref, `${name}.ts`))
+    files.push(join(ref, `${name}.ts`))
+  }
+  // The same code with only the imports switched, in the project that installed the tarball.
+  for (const name of FIXTURES) {
+    const source = readFileSync(sourceFile("test", "package", "fixtures", "typings", `${name}.ts`), "utf8")
+    const switched = source.replace(/from "zeromq\//g, 'from "brokerless/').replace(/from "zeromq"/g, 'from "brokerless"')
+    t.not(switched, source, `${name}.ts imports zeromq`)
+    for (const ext of ["mts", "cts"]) {
+      writeFileSync(join(app, `${name}.${ext}`), switched)
+      files.push(join(app, `${name}.${ext}`))
+    }
+  }
+  // One program for all of them: one compiler start on a loaded machine.
+  const r = tsc(work, files)
+  t.equal(r.status, 0, explain(r))
 })
