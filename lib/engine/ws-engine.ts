@@ -15,8 +15,8 @@ import {
 } from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
 import {
-  decodeZwsFrame, encodeZwsFrame, encodeZwsMessage, zwsFromZmtpFrame, ZwsMessageAssembler,
-  ZWS_LAST,
+  decodeZwsFrame, encodeZwsFrame, encodeZwsMessage, encodeZwsSubscription, zwsFromZmtpFrame, ZwsMessageAssembler,
+  mechanismOfProtocol, ZWS_LAST,
 } from "../zmtp/zws.js"
 import type { PeerReady } from "../zmtp/ready.js"
 import type { CloseKind, EngineClose, EngineHost, EngineOptions, HostedEngine } from "./engine-host.js"
@@ -63,7 +63,7 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
       return
     }
     this.mechanism = createMechanism(options.security, options.local, options.address)
-    if (link.protocol !== `ZWS2.0/${this.mechanism.name}`) {
+    if (mechanismOfProtocol(link.protocol) !== this.mechanism.name) {
       const error = zmqError("ERR_ZMTP_MECHANISM_MISMATCH", `peer chose subprotocol "${link.protocol}", we use ${this.mechanism.name}`)
       queueMicrotask(() => this.fail(error, "protocol"))
       return

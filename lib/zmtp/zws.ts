@@ -9,28 +9,39 @@ export const ZWS_LAST = 0x00
 export const ZWS_MORE = 0x01
 export const ZWS_COMMAND = 0x02
 
-/** The WebSocket subprotocols of RFC 45; "ZWS2.0" alone means no mechanism (routing id first). */
-export type ZwsProtocol = "ZWS2.0" | "ZWS2.0/NULL" | "ZWS2.0/PLAIN" | "ZWS2.0/CURVE"
 export type ZwsMechanism = "NULL" | "PLAIN" | "CURVE"
+/**
+ * The WebSocket subprotocols of RFC 45 ("ZWS2.0" alone means no mechanism: routing id first),
+ * and our aliases "ZWS2.0-NULL" etc.: "/" is not a token character, and browsers refuse to
+ * offer a subprotocol that is not a token, so a page can only reach a mechanism by an alias
+ * (which brokerless servers accept; libzmq accepts only the RFC names and the bare one).
+ */
+export type ZwsProtocol = "ZWS2.0" | `ZWS2.0/${ZwsMechanism}` | `ZWS2.0-${ZwsMechanism}`
 
 /**
- * What a client offers, best first: with NULL also the bare "ZWS2.0" (as libzmq does), so
- * ports that speak no ZMTP 3 mechanism (jszmq) can still accept us.
+ * What a client offers, best first: the RFC name, its alias, and with NULL also the bare
+ * "ZWS2.0" (as libzmq does), so ports without ZMTP 3 mechanisms (jszmq) can still accept us.
  */
 export function offeredProtocols(mechanism: ZwsMechanism): ZwsProtocol[] {
-  return mechanism === "NULL" ? ["ZWS2.0/NULL", "ZWS2.0"] : [`ZWS2.0/${mechanism}`]
+  const named: ZwsProtocol[] = [`ZWS2.0/${mechanism}`, `ZWS2.0-${mechanism}`]
+  return mechanism === "NULL" ? [...named, "ZWS2.0"] : named
 }
 
 /**
- * The subprotocol a server picks from a client's offer: the one naming its own mechanism, else
- * (NULL only) the bare "ZWS2.0"; undefined refuses the connection (RFC 45 "Handshake").
+ * The subprotocol a server picks from a client's offer: the one naming its own mechanism (RFC
+ * name, else alias), else (NULL only) the bare "ZWS2.0"; undefined refuses the connection.
  */
 export function chooseProtocol(offered: Iterable<string>, mechanism: ZwsMechanism): ZwsProtocol | undefined {
   const names = new Set([...offered].map((name) => name.trim()))
-  const own: ZwsProtocol = `ZWS2.0/${mechanism}`
-  if (names.has(own)) return own
+  for (const own of [`ZWS2.0/${mechanism}`, `ZWS2.0-${mechanism}`] as const) if (names.has(own)) return own
   if (mechanism === "NULL" && names.has("ZWS2.0")) return "ZWS2.0"
   return undefined
+}
+
+/** The mechanism a chosen subprotocol names (RFC name or alias); undefined for the bare "ZWS2.0". */
+export function mechanismOfProtocol(protocol: string): string | undefined {
+  const match = /^ZWS2\.0[/-](.+)$/.exec(protocol)
+  return match?.[1]
 }
 
 /** One ZWS frame as it is sent: the flag octet, then the body (one copy, one WebSocket message). */

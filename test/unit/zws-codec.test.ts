@@ -5,7 +5,7 @@ import fc from "fast-check"
 import { encodeCommand, encodeReady } from "../../lib/zmtp/command.js"
 import { encodeMessages } from "../../lib/zmtp/encoder.js"
 import {
-  chooseProtocol, decodeZwsFrame, encodeZwsFrame, encodeZwsMessage, encodeZwsSubscription, offeredProtocols,
+  chooseProtocol, decodeZwsFrame, mechanismOfProtocol, encodeZwsFrame, encodeZwsMessage, encodeZwsSubscription, offeredProtocols,
   zwsFromZmtpFrame, ZwsMessageAssembler, type ZwsFrame,
 } from "../../lib/zmtp/zws.js"
 
@@ -81,8 +81,12 @@ t.test("maxMessageSize bounds each frame", async (t) => {
 })
 
 t.test("subprotocols: clients offer their mechanism, NULL also bare ZWS2.0; servers pick their own", async (t) => {
-  t.same(offeredProtocols("NULL"), ["ZWS2.0/NULL", "ZWS2.0"])
-  t.same(offeredProtocols("CURVE"), ["ZWS2.0/CURVE"])
+  t.same(offeredProtocols("NULL"), ["ZWS2.0/NULL", "ZWS2.0-NULL", "ZWS2.0"])
+  t.same(offeredProtocols("CURVE"), ["ZWS2.0/CURVE", "ZWS2.0-CURVE"])
+  t.equal(chooseProtocol(["ZWS2.0-CURVE"], "CURVE"), "ZWS2.0-CURVE", "browsers offer the token alias")
+  t.equal(mechanismOfProtocol("ZWS2.0-PLAIN"), "PLAIN")
+  t.equal(mechanismOfProtocol("ZWS2.0/CURVE"), "CURVE")
+  t.equal(mechanismOfProtocol("ZWS2.0"), undefined)
   t.equal(chooseProtocol(["ZWS2.0/NULL", "ZWS2.0"], "NULL"), "ZWS2.0/NULL")
   t.equal(chooseProtocol(["ZWS2.0"], "NULL"), "ZWS2.0", "jszmq offers the bare protocol only")
   t.equal(chooseProtocol([" ZWS2.0/PLAIN"], "PLAIN"), "ZWS2.0/PLAIN")
