@@ -44,8 +44,8 @@ export const CONFLATED_QUEUES: Partial<Record<SocketType, Conflate>> = {
   PUSH: "out", PULL: "in", DEALER: "both", PUB: "out", XPUB: "out", SUB: "in",
 }
 
-const ROUTING: readonly SocketType[] = ["REQ", "REP", "ROUTER", "DEALER"]
-const PUBLISHING: readonly SocketType[] = ["PUB", "XPUB"]
+const ROUTING = ["REQ", "REP", "ROUTER", "DEALER"] as const
+const PUBLISHING = ["PUB", "XPUB"] as const
 
 export const OPTION_TABLE = {
   sendHighWaterMark: { kind: "int", default: 1000, min: 0 },
