@@ -38,8 +38,8 @@ function track<S extends SocketBase>(socket: S): S {
   sockets.push(socket)
   for (const type of ["connect", "disconnect", "discovery:up", "discovery:down"] as const) {
     socket.events.on(type, (e) => {
-      const d = e.detail as { instance?: string; reason?: string } | undefined
-      report(type, { address: e.address, instance: d?.instance, reason: d?.reason })
+      const d = e.detail as { instance?: string; reason?: string; endpoints?: string[] } | undefined
+      report(type, { address: e.address, instance: d?.instance, reason: d?.reason, endpoints: d?.endpoints })
     })
   }
   return socket

@@ -149,6 +149,24 @@ export class Bed {
     ip(["-n", this.switchNs, "link", "set", `p${i}`, "up"])
   }
 
+  /** Takes host `i`'s IPv4 address and multicast route away: an IPv6-only host. */
+  dropIpv4(i: number): void {
+    const h = this.host(i)
+    ip(["-n", h.ns, "route", "del", "224.0.0.0/4", "dev", "eth0"], true)
+    ip(["-n", h.ns, "addr", "del", `${h.ipv4}/24`, "dev", "eth0"], true)
+  }
+
+  /** Puts back what dropIpv4() took; a no-op on a host that has them. */
+  restoreIpv4(i: number): void {
+    const h = this.host(i)
+    if (!ip(["-n", h.ns, "-4", "addr", "show", "dev", "eth0"], true).includes(h.ipv4)) {
+      ip(["-n", h.ns, "addr", "add", `${h.ipv4}/24`, "dev", "eth0"])
+    }
+    if (!ip(["-n", h.ns, "route", "show", "224.0.0.0/4"], true).includes("eth0")) {
+      ip(["-n", h.ns, "route", "add", "224.0.0.0/4", "dev", "eth0"])
+    }
+  }
+
   destroy(): void {
     if (this.destroyed) return
     this.destroyed = true

@@ -69,7 +69,10 @@ async function runOne(bed: Bed, dir: string, scenario: Scenario): Promise<Outcom
   } finally {
     clearTimeout(timer)
     await Promise.all(agents.map((a) => a.stop()))
-    for (const h of bed.hosts) bed.restore(h.index)
+    for (const h of bed.hosts) {
+      bed.restore(h.index)
+      bed.restoreIpv4(h.index)
+    }
   }
 }
 

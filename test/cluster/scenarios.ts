@@ -181,6 +181,31 @@ const heartbeat: Scenario = {
   },
 }
 
+const ipv6Only: Scenario = {
+  name: "IPv6 only: mDNS over ff02::fb and tcp between hosts without IPv4",
+  quick: true,
+  async run(ctx) {
+    for (const h of [1, 2]) ctx.bed.dropIpv4(h)
+    const v4 = ctx.bed.run(1, "ip", ["-4", "addr", "show", "dev", "eth0"]).stdout.trim()
+    check(v4 === "", `host 1 still has IPv4: ${v4}`)
+    const log = join(ctx.dir, "v6only.log")
+    const sent = join(ctx.dir, "v6only-sent.log")
+    // A wildcard IPv6 bind is advertised as "tcp://*:7007"; the browser must fill in an IPv6
+    // address (the AAAA record), as IPv4 multicast and addresses are gone from both hosts.
+    const pull = agent(ctx, 1, { role: "pull", bind: "tcp://[::]:7007", advertise: "v6only", log })
+    await pull.waitFor("ready", 30_000)
+    const push = agent(ctx, 2, { role: "push", connect: ["mdns://v6only"], log: sent, count: 200, prefix: "o" })
+    const ready = await push.waitFor("ready", 30_000)
+    const up = await push.waitFor("discovery:up", 15_000)
+    const endpoints = up.endpoints as string[]
+    check(endpoints.length === 1 && endpoints[0] === "tcp://[fd42:b1c::1]:7007", `discovered ${JSON.stringify(endpoints)}`)
+    await push.waitFor("drained", 20_000)
+    const r = account([sent], [log])
+    check(r.lost === 0 && r.sent === 200, `sent ${r.sent}, lost ${r.lost}`)
+    return `no IPv4 on either host: found over ff02::fb in ${up.t - ready.t} ms as ${endpoints[0]}, 200 messages, 0 lost`
+  },
+}
+
 const ipv6: Scenario = {
   name: "IPv6: discovery and tcp between hosts",
   async run(ctx) {
@@ -289,4 +314,4 @@ const avahi: Scenario = {
   },
 }
 
-export const scenarios: Scenario[] = [heartbeat, fanout, multicast, discovery, reliable, failover, routerKill, ipv6, avahi]
+export const scenarios: Scenario[] = [heartbeat, fanout, multicast, discovery, reliable, failover, routerKill, ipv6, ipv6Only, avahi]
