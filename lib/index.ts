@@ -5,6 +5,7 @@ export type { SocketEvent, EventType, EventOfType, SocketEvents } from "./events
 export type { MessageLike, MessageInput } from "./message.js"
 export type { SocketOptions } from "./socket/options.js"
 export type { ConnectOptions } from "./socket/socket-base.js"
+export type { SocketStats, PeerStats } from "./socket/stats.js"
 export type { AdvertiseOptions, DiscoveryConfig, DiscoveryEvent } from "./discovery/index.js"
 export { Push, type PushOptions } from "./socket/push.js"
 export { Pull, type PullOptions } from "./socket/pull.js"

@@ -71,11 +71,13 @@ export class StreamEngine implements PipeEngine, HostedEngine, DecoderSink, Sess
 
   onDirectData(): void {
     this.heartbeat.sawTraffic()
+    if (this.pipe !== undefined) this.pipe.lastActivity = Date.now() // once per read, not per message
   }
 
   onData(chunk: Buffer): void {
     if (this.state === State.Closed) return
     this.heartbeat.sawTraffic()
+    if (this.pipe !== undefined) this.pipe.lastActivity = Date.now()
     if (this.state === State.Greeting) {
       const rest = this.handshake.readGreeting(chunk)
       if (rest === undefined || this.state !== State.Greeting) return
