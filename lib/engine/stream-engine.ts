@@ -142,7 +142,7 @@ export class StreamEngine implements PipeEngine, HostedEngine, DecoderSink, Sess
     this.session = result.session
     this.state = State.Ready
     this.heartbeat.start()
-    this.host.onEngineReady(this, { ...result.peer, minor: result.minor, address: this.options.address })
+    this.host.onEngineReady(this, { ...result.peer, minor: result.minor, address: this.options.address, local: this.options.localAddress })
     if (this.pipe === undefined && this.state === State.Ready) this.close()
   }
 

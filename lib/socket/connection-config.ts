@@ -63,7 +63,7 @@ export class ConnectionConfig implements ConnectionSettings {
     return { interval: this.options.reconnectInterval as number, maxInterval: this.options.reconnectMaxInterval as number }
   }
 
-  engineOptions(address: string): EngineOptions {
+  engineOptions(address: string, localAddress?: string): EngineOptions {
     const o = this.options
     return {
       local: this.localIdentity,
@@ -74,6 +74,7 @@ export class ConnectionConfig implements ConnectionSettings {
       maxMessageSize: o.maxMessageSize as number,
       receivesSubscriptions: this.receivesSubscriptions,
       address,
+      localAddress,
       security: this.security(),
     }
   }
