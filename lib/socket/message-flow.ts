@@ -46,12 +46,12 @@ export class MessageFlow {
     // Thrown, not rejected, as zeromq.js does: a second concurrent send is a programming error.
     if (this.parkedSend.waiting) throw zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time")
     try {
-      const frames = encodeForWire(message, this.options.codec as CodecName, this.host.envelopeSize, this.options.maxMessageSize as number)
+      const frames = encodeForWire(message, this.options.codec as CodecName, this.host.envelopeSize, this.options.maxMessageSize)
       if (this.host.trySend(frames)) {
         this.countSent(frames)
         return immediateSend()
       }
-      const timeout = this.options.sendTimeout as number
+      const timeout = this.options.sendTimeout
       if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "Socket is busy writing (no peer has room)"))
       const parked = this.parkedSend.park(frames, timeout, "send")
       this.host.parkingChanged()
@@ -66,7 +66,7 @@ export class MessageFlow {
     if (this.parkedReceive.waiting) throw zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time")
     const value = this.nextIncoming()
     if (value !== NOTHING) return Promise.resolve(value)
-    const timeout = this.options.receiveTimeout as number
+    const timeout = this.options.receiveTimeout
     if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "No message available"))
     const parked = this.parkedReceive.park(undefined, timeout, "receive")
     this.host.parkingChanged()

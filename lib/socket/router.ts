@@ -7,7 +7,7 @@ import { FairQueue } from "../pattern/fair-queue.js"
 import { RoutingTable } from "../pattern/routing-table.js"
 import type { MessageInput } from "../message.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
-import { Reliable } from "../reliable/reliable.js"
+import { reliableReceiver } from "../reliable/reliable.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase, type ConnectOptions } from "./socket-base.js"
@@ -92,7 +92,7 @@ export class Router<Value = Buffer[], SendValue = MessageInput> extends RouterBa
   constructor(options: RouterOptions = {}) {
     super("ROUTER", options)
     // Acks what reliable Dealers send (docs/reliable.md); plain peers are unaffected.
-    this.extension = new Reliable({ emit: (e) => this.emit(e), wake: () => {} }, null, true)
+    this.extension = reliableReceiver()
   }
 
   /** Sends [routingId, ...frames] to the peer with that routing id. */

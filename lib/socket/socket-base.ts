@@ -13,7 +13,7 @@ import type { AdvertiseOptions } from "../discovery/index.js"
 import type { ConnectionOwner } from "../session/connection-owner.js"
 import type { BindOptions } from "../session/ws-session.js"
 import { SocketEndpoints } from "../session/endpoints.js"
-import { CONFLATED_QUEUES, defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
+import { CONFLATED_QUEUES, defaultOptions, hasOption, installOptionAccessors, setOption, type OptionValues } from "./options.js"
 import { ConnectionConfig, connectRoutingId, type ConnectOptions } from "./connection-config.js"
 import { Linger } from "./linger.js"
 import { MessageFlow } from "./message-flow.js"
@@ -59,7 +59,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
       this.extension ? [...this.readyProperties(), ...this.extension.properties] : this.readyProperties())
     for (const [name, value] of Object.entries(options)) {
       if (!hasOption(type, name)) throw new TypeError(`Unknown option ${name} for a ${type} socket`)
-      this.options[name] = validateOption(name, value)
+      setOption(this.options, name, value)
     }
   }
 
@@ -202,7 +202,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   createPipe(endpoint: string): Pipe {
     const conflate = this.options.conflate === true ? CONFLATED_QUEUES[this.type] : undefined
-    return new Pipe(this, this.options.sendHighWaterMark as number, this.options.receiveHighWaterMark as number, endpoint, conflate)
+    return new Pipe(this, this.options.sendHighWaterMark, this.options.receiveHighWaterMark, endpoint, conflate)
   }
 
   attachPipe(pipe: Pipe): boolean {
@@ -247,7 +247,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     this.isClosed = true
     this.flow.cancel(zmqError("EAGAIN", "Socket was closed"))
     this.closing()
-    if (!this.lingering.start(this.options.linger as number)) return this.terminate()
+    if (!this.lingering.start(this.options.linger)) return this.terminate()
     this.endpoints.stopAccepting()
     this.updateKeepAlive()
   }
