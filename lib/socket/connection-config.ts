@@ -10,11 +10,19 @@ import type { WsSettings } from "../transport/ws-link.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { PropertyList } from "../zmtp/metadata.js"
 import type { LocalIdentity } from "../zmtp/ready.js"
+import type { DiscoveryConfig } from "../discovery/index.js"
 import { validateOption, type OptionName, type OptionValues } from "./options.js"
 import { securityFromOptions } from "./security-options.js"
 
 /** The options securityFromOptions() reads; a change to any of them rebuilds the config. */
 const SECURITY_OPTIONS: readonly OptionName[] = ["curveServer", "curveSecretKey", "curveServerKey", "plainServer", "plainUsername", "plainPassword", "zapDomain"]
+
+export interface ConnectOptions {
+  /** Router only: the routing id the peer at this endpoint gets (ZMQ_CONNECT_ROUTING_ID). */
+  routingId?: string
+  /** mdns:// only: how the name is resolved (mDNS by default; static seeds or DNS SRV). */
+  discovery?: DiscoveryConfig
+}
 
 /** The routing id connect() gives the peer at an endpoint (Router only, ZMQ_CONNECT_ROUTING_ID). */
 export function connectRoutingId(type: SocketType, routingId: string | undefined): Buffer | undefined {
@@ -55,7 +63,7 @@ export class ConnectionConfig implements ConnectionSettings {
     return { interval: this.options.reconnectInterval, maxInterval: this.options.reconnectMaxInterval }
   }
 
-  engineOptions(address: string): EngineOptions {
+  engineOptions(address: string, localAddress?: string): EngineOptions {
     const o = this.options
     return {
       local: this.localIdentity,
@@ -66,6 +74,7 @@ export class ConnectionConfig implements ConnectionSettings {
       maxMessageSize: o.maxMessageSize,
       receivesSubscriptions: this.receivesSubscriptions,
       address,
+      localAddress,
       security: this.security(),
     }
   }

@@ -37,9 +37,14 @@ export abstract class RouterBase extends SocketBase {
     const mandatory = this.options.mandatory === true
     if (pipe === undefined || pipe.terminated) {
       if (mandatory) throw zmqError("EHOSTUNREACH", "No peer with this routing id")
+      this.counters.drop("noRoute")
       return true
     }
-    if (!pipe.writable) return !mandatory // not mandatory: dropped at the high-water mark
+    if (!pipe.writable) {
+      if (mandatory) return false
+      this.counters.drop("hwm") // not mandatory: dropped at the high-water mark
+      return true
+    }
     pipe.write(message.slice(1))
     return true
   }

@@ -35,7 +35,7 @@ const NO_TOPIC = Buffer.alloc(0)
 const VERBOSITY_LEVEL: Readonly<Record<string, number>> = { allSubs: 1, allSubsUnsubs: 2 }
 
 export abstract class PublisherCore extends SocketBase {
-  private readonly dist = new Distributor()
+  private readonly dist = new Distributor(this.counters)
   private readonly table = new SubscriptionTable<Pipe>()
   /** Subscription notices and upstream messages for receive(), with the pipe they came from. */
   private readonly notices = new Queue<{ message: Message; pipe: Pipe | undefined }>()
