@@ -13,7 +13,8 @@ import type { AdvertiseOptions } from "../discovery/index.js"
 import type { ConnectionOwner } from "../session/connection-owner.js"
 import type { BindOptions } from "../session/ws-session.js"
 import { SocketEndpoints } from "../session/endpoints.js"
-import { CONFLATED_QUEUES, defaultOptions, hasOption, installOptionAccessors, setOption, type OptionValues } from "./options.js"
+import { CONFLATED_QUEUES, OPTION_TABLE, defaultOptions, installOptionAccessors, type OptionName, type OptionValues } from "./options.js"
+import { applyConstructorOptions, installZmqjsCompat, releaseContext } from "./zmqjs-compat.js"
 import { ConnectionConfig, connectRoutingId, type ConnectOptions } from "./connection-config.js"
 import { Linger } from "./linger.js"
 import { MessageFlow } from "./message-flow.js"
@@ -57,13 +58,13 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     }, this.options, this.counters)
     this.settings = new ConnectionConfig(type, this.options, () =>
       this.extension ? [...this.readyProperties(), ...this.extension.properties] : this.readyProperties())
-    for (const [name, value] of Object.entries(options)) {
-      if (!hasOption(type, name)) throw new TypeError(`Unknown option ${name} for a ${type} socket`)
-      setOption(this.options, name, value)
-    }
+    applyConstructorOptions(this, this.options, options)
   }
 
   get closed(): boolean { return this.isClosed }
+
+  /** Bound, connected, or a bind/unbind in flight (options set now warn; internal). */
+  get endpointsInUse(): boolean { return this.endpoints.inUse }
 
   /** A receive() now would resolve at once. */
   get readable(): boolean { return !this.isClosed && this.xhasIn }
@@ -245,6 +246,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     // zeromq.js: a close() during bind/unbind takes effect once that operation has settled.
     if (this.endpoints.busy) return void (this.closeRequested = true)
     this.isClosed = true
+    releaseContext(this)
     this.flow.cancel(zmqError("EAGAIN", "Socket was closed"))
     this.closing()
     if (!this.lingering.start(this.options.linger)) return this.terminate()
@@ -296,4 +298,4 @@ installOptionAccessors(
   (socket) => (socket as unknown as { options: OptionValues }).options,
   (socket) => (socket as SocketBase).type,
 )
-
+installZmqjsCompat(SocketBase.prototype, Object.keys(OPTION_TABLE) as OptionName[])
