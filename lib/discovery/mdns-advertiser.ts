@@ -5,7 +5,7 @@
 import { hostname } from "node:os"
 import { once } from "node:events"
 import { randomBytes } from "node:crypto"
-import { acquireBonjour, type BonjourLease, type BonjourService } from "./bonjour-pool.js"
+import { acquireBonjour, type BonjourLease, type Published } from "./bonjour-pool.js"
 import { advertisedEndpoints, encodeTxt, splitTcp } from "./txt.js"
 import type { DiscoveryTarget } from "./target.js"
 
@@ -27,7 +27,7 @@ export interface MdnsAdvertiseSettings {
 export class MdnsAdvertisement {
   readonly id: string
   private readonly lease: BonjourLease
-  private current: BonjourService | undefined
+  private current: Published | undefined
   private published = ""
   private generation = 0
   private readonly retiring = new Set<Promise<void>>()
@@ -66,13 +66,14 @@ export class MdnsAdvertisement {
     return this.stopping
   }
 
-  private publish(port: number, txt: Record<string, string>): BonjourService {
+  private publish(port: number, txt: Record<string, string>): Published {
     this.generation = (this.generation + 1) % GENERATIONS
     return this.lease.publish(`${this.name}-${this.id}-${this.generation.toString(36)}`, port, txt, this.settings.ttl)
   }
 
-  private retire(old: BonjourService, next: BonjourService | undefined): void {
-    const announced = next === undefined || next.published ? Promise.resolve() : waitUp(next)
+  private retire(old: Published, next: Published | undefined): void {
+    const first = next?.[0] // the IPv4 stack's: there is always one
+    const announced = first === undefined || first.published ? Promise.resolve() : waitUp(first)
     const done = announced.then(() => this.lease.unpublish(old))
     this.retiring.add(done)
     void done.finally(() => this.retiring.delete(done))
@@ -87,7 +88,7 @@ export class MdnsAdvertisement {
   }
 }
 
-function waitUp(service: BonjourService): Promise<void> {
+function waitUp(service: Published[number]): Promise<void> {
   const ac = new AbortController()
   const timer = setTimeout(() => ac.abort(), ANNOUNCE_WAIT_MS)
   timer.unref()

@@ -1,9 +1,10 @@
-// Browses "_zmtp._tcp" services over mDNS and feeds the ones advertising our name into a PeerSet.
+// Browses "_zmtp._tcp" services over mDNS (IPv4 and IPv6 multicast, one bonjour Browser per
+// stack) and feeds the ones advertising our name into a PeerSet.
 // Goodbyes (TTL 0) remove a peer at once. Peers that vanish without a goodbye (crash, cable) are
 // expired when their SRV record's TTL runs out: bonjour-service tracks only the 8-hour PTR TTL
 // and never refreshes it, so liveness is kept here from the raw responses to our periodic query.
 import { hostname } from "node:os"
-import { acquireBonjour, type BonjourBrowser, type BonjourLease, type BonjourService } from "./bonjour-pool.js"
+import { acquireBonjour, type BonjourBrowser, type BonjourLease, type BonjourService, type Family, type MulticastDns } from "./bonjour-pool.js"
 import { PeerSet } from "./peer-set.js"
 import { concreteEndpoints, stringRecord, txtEndpoints } from "./txt.js"
 import type { DiscoveryTarget } from "./target.js"
@@ -22,7 +23,12 @@ export interface MdnsBrowseSettings {
 export class MdnsBrowse {
   private readonly peers: PeerSet
   private readonly lease: BonjourLease
-  private readonly browser: BonjourBrowser
+  private readonly browsers: Array<{ readonly family: Family; readonly browser: BonjourBrowser; readonly mdns: MulticastDns }> = []
+  /**
+   * The family whose announcements give a peer's address, by fqdn: the first one it was seen on,
+   * so a dual-stack peer heard on both stacks is not reconnected from one address to the other.
+   */
+  private readonly family = new Map<string, Family>()
   private readonly expiresAt = new Map<string, number>() // fqdn (lower case) -> ms
   private readonly expired = new Set<string>()
   private timer: NodeJS.Timeout | undefined
@@ -31,14 +37,18 @@ export class MdnsBrowse {
   constructor(target: DiscoveryTarget, private readonly name: string, private readonly settings: MdnsBrowseSettings) {
     this.peers = new PeerSet(target, name, "mdns")
     this.lease = acquireBonjour(settings.iface)
-    // find() registers the Browser's own 'response' listener first, so by the time onResponse
-    // runs for a packet, browser.services already reflects it.
-    this.browser = this.lease.find()
-    this.browser.on("up", this.seen)
-    this.browser.on("srv-update", this.seen)
-    this.browser.on("txt-update", this.seen)
-    this.browser.on("down", this.goodbye)
-    this.lease.mdns.on("response", this.onResponse)
+    for (const stack of this.lease.browseStacks()) {
+      // find() registers the Browser's own 'response' listener first, so by the time onResponse
+      // runs for a packet, browser.services already reflects it.
+      const browser = stack.find()
+      const seen = (service: BonjourService) => this.seen(service, stack.family)
+      browser.on("up", seen)
+      browser.on("srv-update", seen)
+      browser.on("txt-update", seen)
+      browser.on("down", this.goodbye)
+      stack.mdns.on("response", this.onResponse)
+      this.browsers.push({ family: stack.family, browser, mdns: stack.mdns })
+    }
     this.schedule()
   }
 
@@ -49,29 +59,36 @@ export class MdnsBrowse {
 
   private async shutdown(): Promise<void> {
     clearTimeout(this.timer)
-    this.browser.stop()
-    this.browser.removeAllListeners()
-    this.lease.mdns.off("response", this.onResponse)
+    for (const { browser, mdns } of this.browsers) {
+      browser.stop()
+      browser.removeAllListeners()
+      mdns.off("response", this.onResponse)
+    }
     this.peers.clear("stopped")
     await this.lease.release()
   }
 
-  private readonly seen = (service: BonjourService): void => {
+  private seen(service: BonjourService, family: Family): void {
     const txt = stringRecord(service.txt)
     if (txt.name !== this.name || this.stopping !== undefined) return
     const key = service.fqdn.toLowerCase()
+    if ((this.family.get(key) ?? family) !== family) return // its address comes from the other stack
+    const host = family === 4 ? pickHost(service) : pickHost6(service)
+    if (host === undefined && !this.family.has(key)) return // no address here: wait for the other stack
+    this.family.set(key, family)
     this.expired.delete(key)
     // Provisional: onResponse runs next for the same packet and sets the SRV record's real TTL.
     if (!this.expiresAt.has(key)) this.expiresAt.set(key, Date.now() + DEFAULT_SRV_TTL_MS)
     const sameHost = txt.host === hostname()
     this.peers.upsert({
-      key, instance: txt.id ?? key, endpoints: concreteEndpoints(txtEndpoints(txt), pickHost(service), sameHost),
+      key, instance: txt.id ?? key, endpoints: concreteEndpoints(txtEndpoints(txt), host, sameHost),
       metadata: txt, ...(txt.type === undefined ? {} : { socketType: txt.type }),
     })
   }
 
   private readonly goodbye = (service: BonjourService): void => {
     const key = service.fqdn.toLowerCase()
+    this.family.delete(key)
     this.expiresAt.delete(key)
     this.expired.delete(key)
     this.peers.remove(key, "goodbye")
@@ -89,14 +106,16 @@ export class MdnsBrowse {
 
   /** The Browser still lists an expired service and will not report it 'up' again: re-add it. */
   private revive(key: string): void {
-    const service = this.browser.services.find((s) => s.fqdn.toLowerCase() === key)
-    if (service !== undefined) this.seen(service)
+    for (const { family, browser } of this.browsers) {
+      const service = browser.services.find((s) => s.fqdn.toLowerCase() === key)
+      if (service !== undefined) return this.seen(service, family)
+    }
   }
 
   private schedule(): void {
     this.timer = setTimeout(() => {
       this.sweep()
-      this.browser.update() // re-query: live responders answer and refresh expiresAt
+      for (const { browser } of this.browsers) browser.update() // re-query: live responders answer and refresh expiresAt
       this.schedule()
     }, this.settings.refreshInterval)
     this.timer.unref()
@@ -108,6 +127,7 @@ export class MdnsBrowse {
       if (at > now) continue
       this.expiresAt.delete(key)
       this.expired.add(key)
+      this.family.delete(key)
       this.peers.remove(key, "expired")
     }
   }
@@ -121,4 +141,17 @@ function pickHost(service: BonjourService): string | undefined {
   if (service.referer?.family === "IPv4") return service.referer.address
   const addrs = service.addresses ?? []
   return addrs.find((a) => !a.includes(":")) ?? addrs[0]
+}
+
+/**
+ * The address for a "tcp://*:port" endpoint heard over IPv6 multicast: a routable AAAA record
+ * first (a link-local one needs a zone), then the announcement's source, which for a link-local
+ * source carries its zone ("fe80::1%eth0").
+ */
+function pickHost6(service: BonjourService): string | undefined {
+  const v6 = (service.addresses ?? []).filter((a) => a.includes(":"))
+  const routable = v6.find((a) => !/^fe80:/i.test(a))
+  if (routable !== undefined) return routable
+  if (service.referer?.family === "IPv6") return service.referer.address
+  return v6[0]
 }

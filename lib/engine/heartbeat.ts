@@ -70,6 +70,14 @@ export class Heartbeat {
 
   private ping(): void {
     this.host.sendPing(this.options.timeToLive / 100)
+    // libzmq cancels the timeout on any traffic and arms it again at the next PING. Here traffic
+    // only sets a flag, so do the cancelling at this PING instead: a peer that went silent just
+    // after an earlier PING is then dropped within interval + timeout of its last traffic, not
+    // up to one whole timeout later (the old window kept running to its end).
+    if (this.timeoutTimer && this.trafficSincePing) {
+      this.timeoutTimer()
+      this.timeoutTimer = undefined
+    }
     if (this.timeoutTimer) return
     this.trafficSincePing = false
     const timeout = this.options.timeout >= 0 ? this.options.timeout : this.options.interval

@@ -98,7 +98,9 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
     }
     const message = this.assembler.push(frame)
     if (message instanceof Error) return this.fail(message, "protocol")
-    if (message !== undefined) this.session!.decodeMessage(message, this)
+    if (message === undefined) return
+    if (this.pipe !== undefined) this.pipe.lastActivity = Date.now() // socket.stats()
+    this.session!.decodeMessage(message, this)
   }
 
   onPong(): void {
@@ -195,6 +197,7 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
   flush(): void {
     if (this.state !== State.Ready || this.blocked) return
     const pipe = this.pipe!
+    pipe.lastActivity = Date.now() // socket.stats(): once per flush
     for (;;) {
       const out = this.takeBatch(pipe)
       if (out.length === 0) break

@@ -20,8 +20,10 @@ export interface PeerInfo {
   metadata: Metadata
   /** ZMTP minor version rules that apply to the peer (0 for a 3.0 peer). */
   minor: number
-  /** Remote address, for events. */
+  /** Remote address, for events (tcp: the peer's IP and port; connect side: as dialed). */
   address: string
+  /** Local address of the connection, where the transport has one (tcp: our IP and port). */
+  local?: string | undefined
 }
 
 /** Moves messages between a pipe and one connection. Calls come from the socket's thread only. */
@@ -102,6 +104,11 @@ export class Pipe {
   /** Below the send high-water mark: a strategy may write to it. */
   writable = true
   terminated = false
+  /** Messages the engine took for the wire / handed in (socket.stats(); plain increments). */
+  messagesOut = 0
+  messagesIn = 0
+  /** Date.now() of the last traffic, set by the engine once per read or flush (not per message). */
+  lastActivity = 0
   /** The endpoint string this pipe belongs to (bound or connected), for events and disconnect. */
   readonly endpoint: string
   readonly sendHwm: number
@@ -165,6 +172,7 @@ export class Pipe {
         message = this.outbound.shift()
       }
     }
+    if (message !== undefined) this.messagesOut++
     if (!this.writable && this.outbound.length <= this.sendLwm) {
       this.writable = true
       if (!this.terminated) this.owner.onPipeWritable(this)
@@ -180,6 +188,7 @@ export class Pipe {
       if (kept === undefined) return !this.readPaused
       message = kept
     }
+    this.messagesIn++
     if (this.conflateIn && this.inbound.length > 0) {
       this.inbound.clear() // still readable: the owner was told on the empty -> non-empty edge
       this.inbound.push(message)

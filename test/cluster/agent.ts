@@ -3,7 +3,7 @@
 // writes message ids to files with synchronous writes where a count must survive a SIGKILL.
 // It exits on SIGTERM after closing its sockets.
 import { appendFileSync, openSync, writeSync } from "node:fs"
-import { Dish, Publisher, Pull, Push, Radio, Reply, Request, Subscriber } from "../../lib/index.js"
+import { Dealer, Dish, Publisher, Pull, Push, Radio, Reply, Request, Router, Subscriber } from "../../lib/index.js"
 import type { SocketBase } from "../../lib/socket/socket-base.js"
 
 export type Role =
@@ -16,6 +16,8 @@ export type Role =
   | { role: "dish"; bind: string; group: string }
   | { role: "rep"; bind: string; tag: string }
   | { role: "req"; connect: string[]; count: number; timeout: number; retries: number; heartbeat?: number }
+  | { role: "router"; bind: string; log: string; tag: string }
+  | { role: "dealer"; connect: string[]; log: string; count: number; prefix: string; ackTimeout: number; rate: number; heartbeat?: number }
 
 const report = (ev: string, detail: object = {}): void => {
   process.stdout.write(`${JSON.stringify({ ev, t: Date.now(), ...detail })}\n`)
@@ -36,8 +38,8 @@ function track<S extends SocketBase>(socket: S): S {
   sockets.push(socket)
   for (const type of ["connect", "disconnect", "discovery:up", "discovery:down"] as const) {
     socket.events.on(type, (e) => {
-      const d = e.detail as { instance?: string; reason?: string } | undefined
-      report(type, { address: e.address, instance: d?.instance, reason: d?.reason })
+      const d = e.detail as { instance?: string; reason?: string; endpoints?: string[] } | undefined
+      report(type, { address: e.address, instance: d?.instance, reason: d?.reason, endpoints: d?.endpoints })
     })
   }
   return socket
@@ -147,8 +149,44 @@ async function req(r: Extract<Role, { role: "req" }>): Promise<void> {
   report("done")
 }
 
+async function router(r: Extract<Role, { role: "router" }>): Promise<void> {
+  const sock = track(new Router())
+  await sock.bind(r.bind)
+  report("ready", { endpoint: sock.lastEndpoint })
+  const fd = openSync(r.log, "a")
+  for await (const [id, body] of sock) {
+    writeSync(fd, `${String(body)}\n`) // before the ack can leave, as in pull()
+    await sock.send([id!, `${r.tag}:${String(body)}`])
+  }
+}
+
+async function dealer(r: Extract<Role, { role: "dealer" }>): Promise<void> {
+  const sock = track(new Dealer({
+    ...heartbeat(r.heartbeat), reconnectInterval: 100, reconnectMaxInterval: 500, reliable: { ackTimeout: r.ackTimeout },
+  }))
+  for (const ep of r.connect) sock.connect(ep)
+  report("ready")
+  const replies: Record<string, number> = {}
+  void (async () => {
+    for await (const [body] of sock) {
+      const tag = String(body).split(":")[0]!
+      if (replies[tag] === undefined) report("first-reply", { tag })
+      replies[tag] = (replies[tag] ?? 0) + 1
+    }
+  })()
+  const fd = openSync(r.log, "a")
+  for (let i = 0; i < r.count && !stopping; i++) {
+    const id = `${r.prefix}${i}`
+    await sock.send(id)
+    writeSync(fd, `${id}\n`)
+    await sleep(1000 / r.rate)
+  }
+  while (sock.reliableStats.unacked > 0 && !stopping) await sleep(50)
+  report("drained", { stats: sock.reliableStats, replies })
+}
+
 const role = JSON.parse(process.argv[2] ?? "{}") as Role
-const run = { pull, push, browse, pub, sub, radio, dish, rep, req }[role.role] as (r: Role) => Promise<void>
+const run = { pull, push, browse, pub, sub, radio, dish, rep, req, router, dealer }[role.role] as (r: Role) => Promise<void>
 run(role).then(() => {
   for (const s of sockets) s.close()
 }, (err: unknown) => {

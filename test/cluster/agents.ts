@@ -98,6 +98,9 @@ export function account(sentLogs: string[], receivedLogs: string[]): { sent: num
   return { sent: sent.size, delivered: unique.size, duplicated: received.length - unique.size, lost }
 }
 
+/** Thrown by a scenario that cannot run here (a missing tool): reported as skipped, with the reason. */
+export class Skipped extends Error {}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export function percentile(values: number[], p: number): number {

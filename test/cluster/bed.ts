@@ -117,9 +117,18 @@ export class Bed {
     return h
   }
 
-  /** Starts `cmd` inside host `i`'s namespace; killed by destroy() if still running. */
+  /**
+   * The command line that runs `cmd` inside host `i`: its network namespace, and a UTS namespace
+   * of its own with host name "h<i>", so DNS-SD host names and the TXT "host" differ per host as
+   * on real machines. Every step execs the next, so the pid is the program's own.
+   */
+  private inHost(i: number, cmd: string, args: string[]): string[] {
+    return ["netns", "exec", this.host(i).ns, "unshare", "-u", "--", "sh", "-c", 'hostname "$0" && exec "$@"', `h${i}`, cmd, ...args]
+  }
+
+  /** Starts `cmd` inside host `i`; killed by destroy() if still running. */
   spawn(i: number, cmd: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-    const child = spawn("ip", ["netns", "exec", this.host(i).ns, cmd, ...args], { stdio: ["ignore", "pipe", "pipe"], ...options })
+    const child = spawn("ip", this.inHost(i, cmd, args), { stdio: ["ignore", "pipe", "pipe"], ...options })
     this.children.add(child)
     child.once("exit", () => this.children.delete(child))
     return child
@@ -127,7 +136,7 @@ export class Bed {
 
   /** Runs a command inside host `i` to completion. */
   run(i: number, cmd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const r = spawnSync("ip", ["netns", "exec", this.host(i).ns, cmd, ...args], { encoding: "utf8", timeout: 20_000 })
+    const r = spawnSync("ip", this.inHost(i, cmd, args), { encoding: "utf8", timeout: 20_000 })
     return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" }
   }
 
@@ -138,6 +147,24 @@ export class Bed {
 
   restore(i: number): void {
     ip(["-n", this.switchNs, "link", "set", `p${i}`, "up"])
+  }
+
+  /** Takes host `i`'s IPv4 address and multicast route away: an IPv6-only host. */
+  dropIpv4(i: number): void {
+    const h = this.host(i)
+    ip(["-n", h.ns, "route", "del", "224.0.0.0/4", "dev", "eth0"], true)
+    ip(["-n", h.ns, "addr", "del", `${h.ipv4}/24`, "dev", "eth0"], true)
+  }
+
+  /** Puts back what dropIpv4() took; a no-op on a host that has them. */
+  restoreIpv4(i: number): void {
+    const h = this.host(i)
+    if (!ip(["-n", h.ns, "-4", "addr", "show", "dev", "eth0"], true).includes(h.ipv4)) {
+      ip(["-n", h.ns, "addr", "add", `${h.ipv4}/24`, "dev", "eth0"])
+    }
+    if (!ip(["-n", h.ns, "route", "show", "224.0.0.0/4"], true).includes("eth0")) {
+      ip(["-n", h.ns, "route", "add", "224.0.0.0/4", "dev", "eth0"])
+    }
   }
 
   destroy(): void {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Bed, bedUnavailable } from "./bed.js"
-import type { Agent } from "./agents.js"
+import { Skipped, type Agent } from "./agents.js"
 import type { Scenario } from "./scenarios.js"
 
 export const HOSTS = 6
@@ -63,12 +63,16 @@ async function runOne(bed: Bed, dir: string, scenario: Scenario): Promise<Outcom
     const figures = await Promise.race([scenario.run({ bed, dir, agents }), limit])
     return { name: scenario.name, status: "passed", ms: Date.now() - started, figures }
   } catch (err) {
+    if (err instanceof Skipped) return { name: scenario.name, status: "skipped", ms: Date.now() - started, figures: `skipped: ${err.message}` }
     const stderr = agents.map((a) => a.stderr.trim()).filter((s) => s !== "").join(" | ").slice(0, 800)
     return { name: scenario.name, status: "failed", ms: Date.now() - started, figures: `${(err as Error).message}${stderr ? ` [agent stderr: ${stderr}]` : ""}` }
   } finally {
     clearTimeout(timer)
     await Promise.all(agents.map((a) => a.stop()))
-    for (const h of bed.hosts) bed.restore(h.index)
+    for (const h of bed.hosts) {
+      bed.restore(h.index)
+      bed.restoreIpv4(h.index)
+    }
   }
 }
 

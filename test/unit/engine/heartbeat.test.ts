@@ -39,11 +39,26 @@ t.test("traffic after a PING cancels that PING's timeout", async (t) => {
     beat.sawTraffic()
   }
   t.notOk(log.some((line) => line.startsWith("expired")), "kept alive for 10 intervals")
-  // The PING at 1000 saw traffic; the next one with no answer is at 1300 and expires at 1600.
-  clock.advance(599)
+  // Last traffic at 1000 (after that PING); the PING at 1100 arms a fresh timeout: expired at 1400.
+  clock.advance(399)
   t.notOk(log.some((line) => line.startsWith("expired")))
   clock.advance(1)
-  t.equal(log.at(-1), "expired @1600", "silence then expires it")
+  t.equal(log.at(-1), "expired @1400", "silence then expires it, interval + timeout after the last traffic")
+})
+
+t.test("a peer silent right after answering a PING is dropped within interval + timeout (regression)", async (t) => {
+  // Timeout 600 = 3 intervals, as in the cluster's SIGSTOP scenario. Before the fix, the timeout
+  // armed by the PING at 200 ran to its end at 800 (traffic seen: no expiry) and the next one
+  // was armed only at the PING at 800: the peer was dropped at 1400, 2 x timeout after it went quiet.
+  const { clock, log, beat } = setup(t, { interval: 200, timeout: 600, timeToLive: 0 })
+  beat.start()
+  clock.advance(200)
+  clock.advance(5)
+  beat.sawTraffic() // its PONG, then silence (SIGSTOP) from 205 on
+  clock.advance(794)
+  t.notOk(log.some((line) => line.startsWith("expired")), "not before the PING at 400 + 600")
+  clock.advance(1)
+  t.equal(log.at(-1), "expired @1000", "dropped 795 ms after the last traffic: within 200 + 600")
 })
 
 t.test("timeout -1 means the interval (libzmq default)", async (t) => {
