@@ -3,7 +3,7 @@
 import t from "tap"
 import { bound, cli } from "./cli-process.js"
 
-t.setTimeout(60_000)
+t.setTimeout(120_000)
 const LOOPBACK = "tcp://127.0.0.1:0"
 
 t.test("--help lists the socket types and exits 0; each command has its own --help", async (t) => {

@@ -27,8 +27,8 @@ export function cli(t: Teardown, args: string[], input?: string): Cli {
   const watchers = new Set<() => void>()
   const self: Cli = {
     child, stdout: "", stderr: "",
-    exited: (ms = 10_000) => within(exit, ms, () => `brokerless ${args.join(" ")} still running after ${ms} ms\n${self.stdout}\n${self.stderr}`),
-    waitFor: (pattern, ms = 10_000) => within(new Promise((resolve) => {
+    exited: (ms = 30_000) => within(exit, ms, () => `brokerless ${args.join(" ")} still running after ${ms} ms\n${self.stdout}\n${self.stderr}`),
+    waitFor: (pattern, ms = 30_000) => within(new Promise((resolve) => {
       const check = () => {
         const match = (self.stdout + self.stderr).match(pattern)
         if (match) { watchers.delete(check); resolve(match) }
@@ -48,7 +48,7 @@ export function cli(t: Teardown, args: string[], input?: string): Cli {
 }
 
 /** A CLI that binds an ephemeral tcp port: resolves with the endpoint it printed. */
-export async function bound(c: Cli, ms = 10_000): Promise<string> {
+export async function bound(c: Cli, ms = 30_000): Promise<string> {
   const [, endpoint] = await c.waitFor(/bound (\S+)/, ms)
   return endpoint!
 }

@@ -6,9 +6,9 @@ import * as zmq from "zeromq"
 import { within } from "../helpers/events.js"
 import { bound, cli } from "./cli-process.js"
 
-t.setTimeout(60_000)
+t.setTimeout(120_000)
 t.jobs = 2
-const WAIT = 20_000
+const WAIT = 30_000
 
 t.test("brokerless push -> libzmq Pull (bound), multipart", async (t) => {
   const pull = new zmq.Pull({ linger: 0 })

@@ -6,7 +6,7 @@ import t from "tap"
 import { uniqAddress } from "../helpers/address.js"
 import { bound, cli } from "./cli-process.js"
 
-t.setTimeout(60_000)
+t.setTimeout(120_000)
 t.jobs = 2
 const ipc = () => uniqAddress("ipc")
 
