@@ -24,6 +24,10 @@ export interface PeerInfo {
   address: string
   /** Local address of the connection, where the transport has one (tcp: our IP and port). */
   local?: string | undefined
+  /** PLAIN/CURVE server: the ZAP User-Id of this client. */
+  userId?: string
+  /** CURVE: the peer's long-term public key. */
+  curvePublicKey?: Buffer
 }
 
 /** Moves messages between a pipe and one connection. Calls come from the socket's thread only. */
@@ -84,6 +88,19 @@ export function lowWaterMark(hwm: number): number {
 }
 
 let nextPipeId = 1
+
+/**
+ * The pipe that handed out a message last. Opt-in per-message metadata (option receiveMetadata)
+ * reads it right after the socket took a message, so the default path pays one store per read
+ * instead of carrying the pipe along with every message.
+ */
+let lastRead: Pipe | undefined
+
+export function takeLastRead(): Pipe | undefined {
+  const pipe = lastRead
+  lastRead = undefined
+  return pipe
+}
 
 export class Pipe {
   readonly id = nextPipeId++
@@ -206,7 +223,10 @@ export class Pipe {
   /** Socket side: next received message. */
   read(): Message | undefined {
     const message = this.inbound.shift()
-    if (message !== undefined) this.transform?.consumed?.(message)
+    if (message !== undefined) {
+      lastRead = this
+      this.transform?.consumed?.(message)
+    }
     if (this.readPaused && this.inbound.length <= this.receiveLwm) {
       this.readPaused = false
       this.engine?.resumeReading()

@@ -4,10 +4,11 @@
 // EBUSY for a second waiting call, EAGAIN on timeout or when the timeout is 0).
 import { decodeFromWire, encodeForWire, type CodecName } from "../codec/message-codec.js"
 import { zmqError, type ZmqError } from "../errors.js"
-import type { Message } from "../pipe/pipe.js"
+import { takeLastRead, type Message } from "../pipe/pipe.js"
 import { immediateSend } from "../util/burst.js"
 import type { Counters } from "../util/counters.js"
 import type { OptionValues } from "./options.js"
+import { attachMetadata } from "./message-metadata.js"
 import { Parked } from "./parked.js"
 
 /** What the flow needs from its socket (the socket type's x* hooks, through its base). */
@@ -126,11 +127,15 @@ export class MessageFlow {
   /** A received message (decoded when a codec is set), or NOTHING. */
   private nextIncoming(): unknown {
     const counters = this.counters
+    const withMetadata = this.options.receiveMetadata
+    if (withMetadata) takeLastRead() // forget a read from outside this receive (XPUB notices)
     for (let frames = this.host.tryReceive(); frames; frames = this.host.tryReceive()) {
       counters.receivedMessages++
       for (let i = 0; i < frames.length; i++) counters.receivedBytes += frames[i]!.length
       try {
-        return decodeFromWire(frames, this.options.codec as CodecName, this.host.envelopeSize)
+        const value = decodeFromWire(frames, this.options.codec as CodecName, this.host.envelopeSize)
+        if (withMetadata) attachMetadata(value, takeLastRead())
+        return value
       } catch (error) {
         // A peer's bad payload must not reject the caller: report it and read on.
         this.host.codecError(error as ZmqError)

@@ -74,6 +74,7 @@ export const OPTION_TABLE = {
   manual: { kind: "bool", default: false, only: ["XPUB"] },
   welcomeMessage: { kind: "string", default: null, only: ["XPUB"] },
   codec: { kind: "codec", default: null },
+  receiveMetadata: { kind: "bool", default: false },
   discovery: { kind: "discovery", default: null },
   // Senders only: receivers always understand the extension; Publisher is not covered (docs/reliable.md).
   reliable: { kind: "reliable", default: false, only: ["PUSH", "DEALER"], fixed: true },
@@ -118,6 +119,11 @@ export interface SocketOptions {
   heartbeatTimeToLive?: number
   handshakeInterval?: number
   maxMessageSize?: number
+  /**
+   * receive() results carry a non-enumerable `metadata` property: the sending peer's address,
+   * routing id, socket type, ZAP user id and CURVE public key (README "Statistics and tracing").
+   */
+  receiveMetadata?: boolean
   immediate?: boolean
   /** Extension: `"msgpack"` sends and receives plain JS values encoded with MessagePack. */
   codec?: "msgpack" | null
