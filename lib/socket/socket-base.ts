@@ -15,6 +15,7 @@ import type { BindOptions } from "../session/ws-session.js"
 import { SocketEndpoints } from "../session/endpoints.js"
 import { CONFLATED_QUEUES, OPTION_TABLE, defaultOptions, installOptionAccessors, type OptionName, type OptionValues } from "./options.js"
 import { applyConstructorOptions, installZmqjsCompat, releaseContext } from "./zmqjs-compat.js"
+import { installLiveOptions } from "./live-options.js"
 import { ConnectionConfig, connectRoutingId, type ConnectOptions } from "./connection-config.js"
 import { Linger } from "./linger.js"
 import { MessageFlow } from "./message-flow.js"
@@ -62,6 +63,12 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   }
 
   get closed(): boolean { return this.isClosed }
+
+  /** Options set after connect: the high-water marks apply to existing pipes (live-options.ts). */
+  applyHighWaterMarks(): void {
+    for (const pipe of this.pipes) pipe.setHighWaterMarks(this.options.sendHighWaterMark, this.options.receiveHighWaterMark)
+    this.wakeSender()
+  }
 
   /** Bound, connected, or a bind/unbind in flight (options set now warn; internal). */
   get endpointsInUse(): boolean { return this.endpoints.inUse }
@@ -298,4 +305,5 @@ installOptionAccessors(
   (socket) => (socket as unknown as { options: OptionValues }).options,
   (socket) => (socket as SocketBase).type,
 )
+installLiveOptions(SocketBase.prototype)
 installZmqjsCompat(SocketBase.prototype, Object.keys(OPTION_TABLE) as OptionName[])
