@@ -4,8 +4,9 @@
 // Every pattern over tcp, ipc, inproc and ws; Radio/Dish and Pub/Sub over udp; PLAIN and CURVE;
 // and which read path accepted connections take. An optional argument filters cases by name.
 import { Buffer } from "node:buffer"
+import { readFileSync } from "node:fs"
 import { createConnection, createServer } from "node:net"
-import { Pull, Push, Publisher, Subscriber, Radio, Dish, Request, Router, curveKeyPair } from "../../dist/index.js"
+import { Dealer, Dish, Publisher, Pull, Push, Radio, Router, Subscriber, curveKeyPair } from "../../dist/index.js"
 import { Scatter, Gather } from "../../dist/draft.js"
 import { readAcceptedInPlace } from "../../dist/transport/accepted-reads.js"
 import { ReadHook } from "../../dist/transport/read-hook.js"
@@ -120,6 +121,23 @@ for (const transport of ["tcp", "ws"]) {
     }
   })
 }
+
+// A self-signed certificate for localhost, made once for these tests (valid for 100 years).
+const fixture = (name) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8")
+test("wss: dealer/router over TLS; a client that does not trust the certificate does not connect", async (track) => {
+  const key = fixture("localhost-key.pem")
+  const cert = fixture("localhost-cert.pem")
+  const router = track(new Router({ wssKeyPem: key, wssCertPem: cert, linger: 0 }))
+  await router.bind("wss://127.0.0.1:0/secure")
+  const dealer = track(new Dealer({ routingId: "tls", wssTrustPem: cert, wssHostname: "localhost", linger: 0 }))
+  const stranger = track(new Dealer({ linger: 0, reconnectInterval: 50 }))
+  const refused = nextEvent(stranger, "connect:retry")
+  dealer.connect(router.lastEndpoint)
+  stranger.connect(router.lastEndpoint)
+  await dealer.send("over tls")
+  sameFrames(await router.receive(), ["tls", "over tls"], "through TLS")
+  await refused
+})
 
 test("errors: receive timeout is EAGAIN, a bad endpoint is EINVAL or EPROTONOSUPPORT", async (track) => {
   const pull = track(new Pull({ receiveTimeout: 50 }))
