@@ -3,7 +3,7 @@
 // settles in setImmediate instead: the loop then lets I/O, timers and the batched flush run
 // (a publisher never waits for room, so without this it would only drop once its queues fill).
 
-const YIELD_EVERY = 1024
+const YIELD_EVERY = 256
 const RESOLVED: Promise<void> = Promise.resolve()
 let burst = 0
 
@@ -23,7 +23,7 @@ function endBurst(): void {
 
 // Receives from a full queue likewise: every YIELD_EVERY receives served at once in one turn,
 // the next one settles in setImmediate, so a `for (;;) await receive()` loop lets timers and
-// I/O run (zeromq.js's loops show gaps of a few ms) at the cost of one macrotask per 1024.
+// I/O run (zeromq.js's loops show gaps of a few ms) at the cost of one macrotask per 256.
 let receiveBurst = 0
 
 /** The promise for a receive served from the queue at once. */

@@ -1,4 +1,4 @@
-// A receive loop over a full queue yields to the event loop (as sends do every 1024): a timer
+// A receive loop over a full queue yields to the event loop (as sends do every 256): a timer
 // gets to run during 100k `await receive()` calls that are all served at once.
 import t from "tap"
 import { Pull, Push } from "../../lib/index.js"
