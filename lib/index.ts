@@ -33,3 +33,5 @@ export { z85Encode, z85Decode } from "./security/z85.js"
  * "brokerless/draft", `curve` is pure JavaScript; pgm, tipc, norm and gssapi do not exist here.
  */
 export const capability = { ipc: true, pgm: false, tipc: false, norm: false, curve: true, gssapi: false, draft: true, ws: true, wss: true } as const
+export { Context, context, type ContextOptions } from "./socket/context.js"
+export { Socket, type SocketConstructorOptions } from "./socket/socket-class.js"
