@@ -52,6 +52,11 @@ function buildRows() {
       })
     }
   }
+  // WebSocket (RFC 45): the same push/pull next to tcp. zeromq's ws:// works (libzmq 4.3.5 built
+  // with it) although its capability() does not list it.
+  for (const size of [16, 4 * KiB, 64 * KiB, MiB]) {
+    rows.push({ scenario: "push/pull", kind: "throughput", transport: "ws", size, send: "push", recv: "pull", classes: ["Push", "Pull"], ...THROUGHPUT_COUNTS[size] })
+  }
   // The same large-message rows with the receiver connecting (workers dialing a producer).
   for (const transport of ["tcp", "ipc"]) {
     for (const size of [64 * KiB, MiB]) {
@@ -76,7 +81,7 @@ function buildRows() {
     [16, 6_000, 1_000],
     [4 * KiB, 4_000, 1_000],
   ]) {
-    rows.push({ scenario: "req/rep", kind: "latency", transport: "tcp", size, count, quick, classes: ["Request", "Reply"] })
+    for (const transport of ["tcp", "ws"]) rows.push({ scenario: "req/rep", kind: "latency", transport, size, count, quick, classes: ["Request", "Reply"] })
   }
   rows.push({
     scenario: "pub/sub x4",

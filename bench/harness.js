@@ -97,6 +97,7 @@ export class Child {
 let endpointSeq = 0
 function endpointFor(transport) {
   if (transport === "tcp") return { endpoint: "tcp://127.0.0.1:0", file: null }
+  if (transport === "ws") return { endpoint: `ws://127.0.0.1:0/bench-${++endpointSeq}`, file: null }
   const file = join(tmpdir(), `brokerless-bench-${process.pid}-${++endpointSeq}.sock`)
   rmSync(file, { force: true })
   return { endpoint: `ipc://${file}`, file }

@@ -15,6 +15,18 @@ import { hrtime } from "node:process"
 import { setImmediate as tick } from "node:timers/promises"
 
 const FILL = 0x61 // 'a': payload byte of push/pull, dealer/router, req/rep messages
+
+/**
+ * The message a sender passes to send() each time. libzmq 4.3.5's ws client masks frames in
+ * place, in the message's own bytes, and zeromq.js hands Buffers above a small size to libzmq
+ * without a copy: re-sending one Buffer over ws:// from zeromq would deliver scrambled data
+ * (README, "WebSocket"). For zeromq over ws, each send therefore gets a fresh copy; everywhere
+ * else the same Buffer is reused.
+ */
+function payloadFor(buf) {
+  const copies = cfg.lib === "zeromq" && /^wss?:/.test(cfg.endpoint ?? "")
+  return copies ? () => Buffer.from(buf) : () => buf
+}
 const PUB_WARM = 0x57 // 'W'
 const PUB_DATA = 0x44 // 'D'
 const PUB_END = 0x45 // 'E'
@@ -176,10 +188,10 @@ const roles = {
     } else {
       await sock.connect(cfg.endpoint)
     }
-    const buf = Buffer.alloc(cfg.size, FILL)
+    const next = payloadFor(Buffer.alloc(cfg.size, FILL))
     const n = cfg.count
     const t0 = hrtime.bigint()
-    for (let i = 0; i < n; i++) await sock.send(buf)
+    for (let i = 0; i < n; i++) await sock.send(next())
     await report({ t: "sent", count: n, ns: elapsed(t0), start: String(t0) })
   },
 
@@ -204,10 +216,10 @@ const roles = {
   async req(lib) {
     const sock = make(lib, "Request")
     await sock.connect(cfg.endpoint)
-    const buf = Buffer.alloc(cfg.size, FILL)
+    const next = payloadFor(Buffer.alloc(cfg.size, FILL))
     let bad = 0
     for (let i = 0; i < cfg.warmup; i++) {
-      await sock.send(buf)
+      await sock.send(next())
       await sock.receive()
     }
     const n = cfg.count
@@ -216,7 +228,7 @@ const roles = {
     const t0 = hrtime.bigint()
     for (let i = 0; i < n; i++) {
       const a = hrtime.bigint()
-      await sock.send(buf)
+      await sock.send(next())
       const msg = await sock.receive()
       lat[i] = Number(hrtime.bigint() - a)
       const payload = msg[0]

@@ -15,13 +15,26 @@ export type EventType =
 
 export interface SocketEvent {
   type: EventType
-  /** The endpoint the event is about. */
+  /** The endpoint the event is about (the bound or connected one, as in zeromq.js and libzmq). */
   address?: string
+  /** Connection events: the peer's own address (tcp: its IP and port), where the transport has one. */
+  remote?: string
+  /** Connection events: our end of the connection (tcp: local IP and port; ipc bind: the path). */
+  local?: string
+  /** handshake, disconnect: who the peer is, from its handshake. */
+  peer?: PeerIdentity
   error?: ZmqError
   /** connect:retry: milliseconds until the next attempt. */
   interval?: number
   /** Extension details (discovery peers, reliable counters...). */
   detail?: Readonly<Record<string, unknown>>
+}
+
+export interface PeerIdentity {
+  /** The peer's Socket-Type ("PULL", "DEALER"...). */
+  socketType: string
+  /** The id a Router knows the peer by, else the Identity the peer announced (undefined: none). */
+  routingId: Buffer | undefined
 }
 
 /** Event types that always carry the error (zeromq.js types them the same way). */

@@ -1,10 +1,12 @@
 // Public entry point: only what users import. Internal modules are imported by path in tests.
 export { ZmqError } from "./errors.js"
 export type { ErrorCode, ProtocolErrorCode, AnyErrorCode } from "./errors.js"
-export type { SocketEvent, EventType, EventOfType, SocketEvents } from "./events.js"
+export type { SocketEvent, EventType, EventOfType, SocketEvents, PeerIdentity } from "./events.js"
 export type { MessageLike, MessageInput } from "./message.js"
 export type { SocketOptions } from "./socket/options.js"
 export type { ConnectOptions } from "./socket/socket-base.js"
+export type { SocketStats, PeerStats } from "./socket/stats.js"
+export type { MessageMetadata } from "./socket/message-metadata.js"
 export type { AdvertiseOptions, DiscoveryConfig, DiscoveryEvent } from "./discovery/index.js"
 export { Push, type PushOptions } from "./socket/push.js"
 export { Pull, type PullOptions } from "./socket/pull.js"

@@ -7,6 +7,8 @@ import { spawn, spawnSync } from "node:child_process"
 import { readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { REPO_ROOT } from "./helpers/paths.js"
+import { Dealer } from "../lib/socket/dealer.js"
+import { Subscriber } from "../lib/socket/subscriber.js"
 
 const ROOT = REPO_ROOT
 const EXAMPLES = join(ROOT, "examples")
@@ -14,7 +16,7 @@ const PER_EXAMPLE_MS = 20_000
 
 const others = readdirSync(EXAMPLES).filter((f) => f.endsWith(".js") && f !== "demo.js").sort()
 // Sequential runs: give the file room beyond the default timeout (build + every example).
-t.setTimeout(120_000 + PER_EXAMPLE_MS * (others.length + 1))
+t.setTimeout(120_000 + PER_EXAMPLE_MS * (others.length + 2))
 
 /** Newest mtime under `dir` of files ending in `ext`. */
 function newest(dir: string, ext: string): number {
@@ -83,3 +85,45 @@ for (const file of others) {
     t.ok(r.out.trim().length > 0, "printed what it did")
   })
 }
+
+// The browser example's server (examples/browser/): the page and the bundle over http, and a
+// Router and a Publisher over ws:// on the same port. A Node Dealer and Subscriber stand in for
+// the page here (test/browser/chromium.suite.ts loads the page itself in Chromium).
+t.test("examples/browser/server.js serves the page and the bundle, and answers ws:// clients", async (t) => {
+  const child = spawn(process.execPath, [join(EXAMPLES, "browser", "server.js"), "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })
+  const dealer = new Dealer({ linger: 0, receiveTimeout: 5000 })
+  const subscriber = new Subscriber({ linger: 0, receiveTimeout: 5000 })
+  t.teardown(() => { dealer.close(); subscriber.close(); if (child.exitCode === null) child.kill("SIGKILL") })
+  let out = ""
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), PER_EXAMPLE_MS)
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString()
+      const match = /serving (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)
+      if (match) { clearTimeout(timer); resolve(match[1]!) }
+    })
+  })
+  const page = await fetch(`${base}/`)
+  t.equal(page.status, 200, "the page")
+  t.match(await page.text(), /import \{ Dealer, Subscriber \} from "\/brokerless.js"/)
+  const bundle = await fetch(`${base}/brokerless.js`)
+  t.equal(bundle.status, 200, "the browser build")
+  t.match(bundle.headers.get("content-type"), /javascript/)
+  t.ok((await bundle.arrayBuffer()).byteLength > 10_000, "the whole bundle")
+
+  const ws = base.replace("http:", "ws:")
+  dealer.connect(`${ws}/rpc`)
+  await dealer.send("hello from the test")
+  const [answer] = await dealer.receive()
+  t.match(String(answer), /^Node v\d+.* got "hello from the test"$/, "the Router answers")
+  subscriber.subscribe("tick")
+  subscriber.connect(`${ws}/ticks`)
+  const [topic, time] = await subscriber.receive()
+  t.equal(String(topic), "tick")
+  t.match(String(time), /^\d{4}-\d\d-\d\dT/, "the Publisher ticks")
+
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve))
+  child.kill("SIGTERM")
+  t.equal(await exited, 0, "SIGTERM stops it cleanly")
+  t.match(out, /stopped\n$/)
+})

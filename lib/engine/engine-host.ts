@@ -29,6 +29,8 @@ export interface EngineOptions {
   receivesSubscriptions: boolean
   /** Remote address, for events. */
   address: string
+  /** Local address of the connection (tcp), for events and stats. */
+  localAddress?: string | undefined
   /** NULL, PLAIN or CURVE, as client or server (lib/security). */
   security: SecurityConfig
 }

@@ -73,6 +73,7 @@ export class InprocEngine implements PipeEngine {
 
   flush(): void {
     if (this.closed) return
+    this.pipe.lastActivity = this.peer.pipe.lastActivity = Date.now() // socket.stats(), per flush
     for (let command = this.pipe.commands.shift(); command; command = this.pipe.commands.shift()) this.peer.onCommand(command)
     while (!this.closed && !this.peer.inboundFull()) {
       const message = this.pipe.takeOutbound()

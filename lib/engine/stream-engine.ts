@@ -71,11 +71,13 @@ export class StreamEngine implements PipeEngine, HostedEngine, DecoderSink, Sess
 
   onDirectData(): void {
     this.heartbeat.sawTraffic()
+    if (this.pipe !== undefined) this.pipe.lastActivity = Date.now() // once per read, not per message
   }
 
   onData(chunk: Buffer): void {
     if (this.state === State.Closed) return
     this.heartbeat.sawTraffic()
+    if (this.pipe !== undefined) this.pipe.lastActivity = Date.now()
     if (this.state === State.Greeting) {
       const rest = this.handshake.readGreeting(chunk)
       if (rest === undefined || this.state !== State.Greeting) return
@@ -140,7 +142,7 @@ export class StreamEngine implements PipeEngine, HostedEngine, DecoderSink, Sess
     this.session = result.session
     this.state = State.Ready
     this.heartbeat.start()
-    this.host.onEngineReady(this, { ...result.peer, minor: result.minor, address: this.options.address })
+    this.host.onEngineReady(this, { ...result.peer, minor: result.minor, address: this.options.address, local: this.options.localAddress })
     if (this.pipe === undefined && this.state === State.Ready) this.close()
   }
 

@@ -64,6 +64,7 @@ export class StreamWriter {
   flush(): void {
     if (this.pipe === undefined || this.blocked || this.flushing) return
     this.flushing = true
+    this.pipe.lastActivity = Date.now() // socket.stats(): once per flush, not per message
     try {
       // Batches until the write window is full, so the kernel always has the next data queued.
       for (let batches = 0; batches < MAX_BATCHES_PER_FLUSH; batches++) {

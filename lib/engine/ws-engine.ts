@@ -27,7 +27,7 @@ type State = (typeof State)[keyof typeof State]
 
 /** Octets handed to the WebSocket but not yet to the network before output waits for drain. */
 const WRITE_WINDOW = 512 * 1024
-/** Messages taken from the pipe per batch. */
+/** Messages taken from the pipe per batch (fewer once a batch holds WRITE_WINDOW octets). */
 const MAX_BATCH = 256
 
 export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, HeartbeatHost, SessionSink {
@@ -98,7 +98,9 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
     }
     const message = this.assembler.push(frame)
     if (message instanceof Error) return this.fail(message, "protocol")
-    if (message !== undefined) this.session!.decodeMessage(message, this)
+    if (message === undefined) return
+    if (this.pipe !== undefined) this.pipe.lastActivity = Date.now() // socket.stats()
+    this.session!.decodeMessage(message, this)
   }
 
   onPong(): void {
@@ -195,6 +197,7 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
   flush(): void {
     if (this.state !== State.Ready || this.blocked) return
     const pipe = this.pipe!
+    pipe.lastActivity = Date.now() // socket.stats(): once per flush
     for (;;) {
       const out = this.takeBatch(pipe)
       if (out.length === 0) break
@@ -223,10 +226,15 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
         commands.push(encodeCommand(command.name, command.data))
       }
     }
-    for (let n = 0; n < MAX_BATCH; n++) {
+    // Bounded in octets too: `ws` masks (client side) and queues a whole batch before
+    // bufferedAmount is looked at again, so 256 large messages meant hundreds of MiB copied
+    // and queued at once, and a receiver that saw nothing for seconds.
+    let octets = 0
+    for (let n = 0; n < MAX_BATCH && octets < WRITE_WINDOW; n++) {
       const message = pipe.takeOutbound()
       if (message === undefined) break
       batch.push(message)
+      for (const frame of message) octets += frame.length
     }
     // A boxing session gives one whole ZMTP frame per buffer; clear frames are framed here.
     if (!this.session!.transparent) return this.session!.encode(commands, batch).map(zwsFromZmtpFrame)

@@ -4,9 +4,13 @@
 // high-water mark is skipped, i.e. the message is dropped for that peer; with `noDrop` nothing
 // is written until every target has room. Never blocks and never queues anything itself.
 import type { Message, Pipe } from "../pipe/pipe.js"
+import type { Counters } from "../util/counters.js"
 
 export class Distributor {
   private readonly pipes = new Set<Pipe>()
+
+  /** `counters`: where drops are counted (hwm per skipped peer; filtered when nobody wanted it). */
+  constructor(private readonly counters?: Counters) {}
 
   attach(pipe: Pipe): void {
     this.pipes.add(pipe)
@@ -37,11 +41,18 @@ export class Distributor {
       for (const pipe of targets) if (this.pipes.has(pipe) && !pipe.writable && !pipe.terminated) return false
     }
     let first = true
+    let full = 0
     for (const pipe of targets) {
-      if (!pipe.writable || pipe.terminated || !this.pipes.has(pipe)) continue
+      if (pipe.terminated || !this.pipes.has(pipe)) continue
+      if (!pipe.writable) {
+        full++
+        continue
+      }
       pipe.write(first ? message : message.slice())
       first = false
     }
+    if (this.counters !== undefined && first) this.counters.drop(full > 0 ? "hwm" : "filtered", full > 0 ? full : 1)
+    else if (full > 0) this.counters?.drop("hwm", full)
     return true
   }
 }

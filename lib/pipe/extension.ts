@@ -22,3 +22,23 @@ export interface SocketExtension {
   command?(pipe: Pipe, name: string, data: Buffer): void
   closing?(): void
 }
+
+/**
+ * One extension made of several (e.g. reliable delivery's sending and receiving roles): READY
+ * properties concatenated, each hook run on each part in order; connected() refuses when any
+ * part refuses. Undefined parts are skipped; undefined when none is left.
+ */
+export function combineExtensions(...parts: (SocketExtension | undefined)[]): SocketExtension | undefined {
+  const list = parts.filter((part): part is SocketExtension => part !== undefined)
+  if (list.length <= 1) return list[0]
+  return {
+    properties: list.flatMap((part) => part.properties),
+    attached: (pipe) => { for (const part of list) part.attached?.(pipe) },
+    connected: (pipe) => list.every((part) => part.connected?.(pipe) !== false),
+    disconnected: (pipe) => { for (const part of list) part.disconnected?.(pipe) },
+    detached: (pipe) => { for (const part of list) part.detached?.(pipe) },
+    writable: (pipe) => { for (const part of list) part.writable?.(pipe) },
+    command: (pipe, name, data) => { for (const part of list) part.command?.(pipe, name, data) },
+    closing: () => { for (const part of list) part.closing?.() },
+  }
+}

@@ -20,8 +20,14 @@ export interface PeerInfo {
   metadata: Metadata
   /** ZMTP minor version rules that apply to the peer (0 for a 3.0 peer). */
   minor: number
-  /** Remote address, for events. */
+  /** Remote address, for events (tcp: the peer's IP and port; connect side: as dialed). */
   address: string
+  /** Local address of the connection, where the transport has one (tcp: our IP and port). */
+  local?: string | undefined
+  /** PLAIN/CURVE server: the ZAP User-Id of this client. */
+  userId?: string
+  /** CURVE: the peer's long-term public key. */
+  curvePublicKey?: Buffer
 }
 
 /** Moves messages between a pipe and one connection. Calls come from the socket's thread only. */
@@ -83,6 +89,19 @@ export function lowWaterMark(hwm: number): number {
 
 let nextPipeId = 1
 
+/**
+ * The pipe that handed out a message last. Opt-in per-message metadata (option receiveMetadata)
+ * reads it right after the socket took a message, so the default path pays one store per read
+ * instead of carrying the pipe along with every message.
+ */
+let lastRead: Pipe | undefined
+
+export function takeLastRead(): Pipe | undefined {
+  const pipe = lastRead
+  lastRead = undefined
+  return pipe
+}
+
 export class Pipe {
   readonly id = nextPipeId++
   readonly outbound = new Queue<Message>()
@@ -102,6 +121,11 @@ export class Pipe {
   /** Below the send high-water mark: a strategy may write to it. */
   writable = true
   terminated = false
+  /** Messages the engine took for the wire / handed in (socket.stats(); plain increments). */
+  messagesOut = 0
+  messagesIn = 0
+  /** Date.now() of the last traffic, set by the engine once per read or flush (not per message). */
+  lastActivity = 0
   /** The endpoint string this pipe belongs to (bound or connected), for events and disconnect. */
   readonly endpoint: string
   readonly sendHwm: number
@@ -165,6 +189,7 @@ export class Pipe {
         message = this.outbound.shift()
       }
     }
+    if (message !== undefined) this.messagesOut++
     if (!this.writable && this.outbound.length <= this.sendLwm) {
       this.writable = true
       if (!this.terminated) this.owner.onPipeWritable(this)
@@ -180,6 +205,7 @@ export class Pipe {
       if (kept === undefined) return !this.readPaused
       message = kept
     }
+    this.messagesIn++
     if (this.conflateIn && this.inbound.length > 0) {
       this.inbound.clear() // still readable: the owner was told on the empty -> non-empty edge
       this.inbound.push(message)
@@ -197,7 +223,10 @@ export class Pipe {
   /** Socket side: next received message. */
   read(): Message | undefined {
     const message = this.inbound.shift()
-    if (message !== undefined) this.transform?.consumed?.(message)
+    if (message !== undefined) {
+      lastRead = this
+      this.transform?.consumed?.(message)
+    }
     if (this.readPaused && this.inbound.length <= this.receiveLwm) {
       this.readPaused = false
       this.engine?.resumeReading()

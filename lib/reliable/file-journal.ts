@@ -2,17 +2,7 @@
 // crash and are re-sent on restart. Owns the file, its pid lock and compaction; must never replay a
 // record whose checks fail. Sync fs calls on purpose: one write per tick, off the per-message path.
 //
-// Format, big-endian. Header (36 B): "BLJ1" | u16 version 1 | u16 0 | senderId (16 B) | u64 seqFloor |
-// u32 CRC-32 of the 32 bytes before. Then records: u32 bodyLength | u32 CRC-32 of (length field ++ body) |
-// body, where body is APPEND = u8 1 | u64 seq | u32 frameCount | frameCount × (u32 length | bytes)
-// or ACK = u8 2 | u64 seq. Replay = every APPEND minus every ACK; nextSeq = max(seqFloor, highest seq
-// seen + 1). seqFloor is nextSeq when the file was written, so a compacted, empty file keeps it.
-//
-// Recovery stops at the first record that is incomplete (ERR_JOURNAL_TRUNCATED: a torn write at a crash,
-// or a length pointing past the end) or fails a check (ERR_JOURNAL_CORRUPT: CRC, type, frame list, seq
-// going backwards). Everything from there on is dropped even when more data follows: after one bad
-// length no later boundary can be trusted, and re-sending a message twice is safe while replaying a
-// wrong one is not. onCorruption runs before the file is truncated, so it may copy the file aside.
+// The byte format and what recovery trusts are described in journal-format.ts.
 //
 // fsync policy (`fsync` option). In every mode the records appended during one tick go out in one
 // write(2), and appendDurable() never resolves before that write returned, so a resolved record
@@ -29,19 +19,18 @@
 
 import * as fs from "node:fs"
 import { randomBytes } from "node:crypto"
-import { dirname, resolve } from "node:path"
 import { debuglog } from "node:util"
 import { ZmqError, zmqError } from "../errors.js"
-import { acquireLock, errno, readAll, releaseLock, syncDir, writeAll } from "./journal-files.js"
+import { acquireLock, errno, readAll, releaseLock, writeAll } from "./journal-files.js"
+import { TMP_SUFFIX, writeCompacted } from "./journal-compaction.js"
 import { decodeHeader, encodeAck, encodeAppend, encodeHeader, HEADER_BYTES, scanRecords, type Slot } from "./journal-format.js"
+import { deferred, type Deferred } from "../util/deferred.js"
 import {
   type FileJournalOptions, type FsyncPolicy, type Journal, type JournalCorruption, type JournalRecord, type JournalStats,
   checkAppendSeq, frameBytes,
 } from "./journal.js"
 
 const debug = debuglog("brokerless")
-
-const TMP_SUFFIX = ".compact"
 
 export type { FileJournalOptions, FsyncPolicy, JournalCorruption } from "./journal.js"
 
@@ -277,54 +266,4 @@ export class FileJournal implements Journal {
 
 function warnCorruption({ path, reason, offset, droppedBytes, code }: JournalCorruption): void {
   process.emitWarning(`${path}: ${reason} at byte ${offset}; dropped ${droppedBytes} bytes`, { code })
-}
-
-/**
- * Writes `header` plus every live record (read from `from`, in seq order, contiguous ones copied as
- * one run) to a temp file, fsyncs it and renames it over `path`. Returns the records' new slots.
- */
-function writeCompacted(path: string, header: Buffer, from: number, live: Map<bigint, Slot>): Map<bigint, Slot> {
-  const tmp = path + TMP_SUFFIX
-  const out = fs.openSync(tmp, "w")
-  const moved = new Map<bigint, Slot>()
-  try {
-    writeAll(out, header, 0)
-    let [end, runStart, runLength, runTarget] = [HEADER_BYTES, 0, 0, HEADER_BYTES]
-    for (const [seq, slot] of live) {
-      if (slot.offset !== runStart + runLength) {
-        copyRange(from, out, runStart, runLength, runTarget)
-        ;[runStart, runLength, runTarget] = [slot.offset, 0, end]
-      }
-      moved.set(seq, { ...slot, offset: end })
-      runLength += slot.length
-      end += slot.length
-    }
-    copyRange(from, out, runStart, runLength, runTarget)
-    fs.fsyncSync(out)
-  } finally {
-    fs.closeSync(out)
-  }
-  fs.renameSync(tmp, path)
-  syncDir(dirname(resolve(path)))
-  return moved
-}
-
-function copyRange(from: number, out: number, offset: number, length: number, target: number): void {
-  const chunk = Buffer.allocUnsafe(Math.min(length, 1 << 20))
-  for (let done = 0; done < length; ) {
-    const want = Math.min(chunk.length, length - done)
-    const got = fs.readSync(from, chunk, 0, want, offset + done)
-    if (got <= 0) throw zmqError("EIO", "Journal file shrank during compaction")
-    writeAll(out, chunk.subarray(0, got), target + done)
-    done += got
-  }
-}
-
-interface Deferred { promise: Promise<void>; resolve(): void; reject(error: unknown): void }
-
-function deferred(): Deferred {
-  const waiter = {} as Deferred
-  waiter.promise = new Promise<void>((resolve, reject) => Object.assign(waiter, { resolve, reject }))
-  waiter.promise.catch(() => undefined) // a caller may drop appendDurable()'s promise; flush() reports too
-  return waiter
 }

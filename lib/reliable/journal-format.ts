@@ -1,6 +1,18 @@
-// The journal's on-disk record format (file-journal.ts has the full description): header and record
-// encoding, and the recovery scan that stops at the first record that is not provably intact.
-// Pure functions over Buffers; no file access.
+// The journal's on-disk record format: header and record encoding, and the recovery scan that
+// stops at the first record that is not provably intact. Pure functions over Buffers; no file
+// access (file-journal.ts owns the file, its lock and the fsync policy).
+//
+// Format, big-endian. Header (36 B): "BLJ1" | u16 version 1 | u16 0 | senderId (16 B) | u64 seqFloor |
+// u32 CRC-32 of the 32 bytes before. Then records: u32 bodyLength | u32 CRC-32 of (length field ++ body) |
+// body, where body is APPEND = u8 1 | u64 seq | u32 frameCount | frameCount × (u32 length | bytes)
+// or ACK = u8 2 | u64 seq. Replay = every APPEND minus every ACK; nextSeq = max(seqFloor, highest seq
+// seen + 1). seqFloor is nextSeq when the file was written, so a compacted, empty file keeps it.
+//
+// Recovery stops at the first record that is incomplete (ERR_JOURNAL_TRUNCATED: a torn write at a crash,
+// or a length pointing past the end) or fails a check (ERR_JOURNAL_CORRUPT: CRC, type, frame list, seq
+// going backwards). Everything from there on is dropped even when more data follows: after one bad
+// length no later boundary can be trusted, and re-sending a message twice is safe while replaying a
+// wrong one is not. onCorruption runs before the file is truncated, so it may copy the file aside.
 import { zmqError } from "../errors.js"
 import { crc32 } from "../util/crc32.js"
 import { frameBytes, type JournalCorruption } from "./journal.js"

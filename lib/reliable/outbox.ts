@@ -1,7 +1,7 @@
 // The sender half of reliable delivery: sequence numbers, the bounded retry buffer (a Journal: in
 // memory, or on disk so it survives a crash), ack timeouts and re-offers. It hands messages to the
-// socket's own strategy (pick()) and never loops over peers of its own, never touches bytes (the
-// header is wire.ts) and never emits events (the glue in reliable.ts reads its counters).
+// socket's own strategy (pickPreferring()) and never loops over peers of its own, never touches
+// bytes (the header is wire.ts) and never emits events (the glue in sender.ts reads its counters).
 //
 // Each write of a message to a pipe is a fresh array tagged with the entry and a generation; the
 // engine asks outgoing() for the wire form, so a copy left in a queue after the message was re-offered
@@ -16,6 +16,15 @@ import { encodeHeader, untrackedHeader } from "./wire.js"
 export interface OutboxPipe {
   readonly connected: boolean
   write(message: Message): void
+}
+
+/** The socket's outbound strategy, as the outbox uses it (a LoadBalancer satisfies it). */
+export interface OutboxStrategy<P> {
+  /**
+   * The next connected pipe with room other than `avoid` by round robin; else any other pipe with
+   * room (queued until it connects); else `avoid` itself; undefined when none has room.
+   */
+  pickPreferring(avoid: P | undefined): P | undefined
 }
 
 export interface OutboxSettings {
@@ -62,8 +71,8 @@ export class Outbox<P extends OutboxPipe> {
   constructor(
     readonly journal: Journal,
     private readonly settings: OutboxSettings,
-    /** The socket's strategy: the next pipe with room, advancing its round robin. */
-    private readonly pick: () => P | undefined,
+    /** The socket's strategy: which pipe a message goes to, advancing its round robin. */
+    private readonly strategy: OutboxStrategy<P>,
     private readonly now: () => number = currentNow,
   ) {
     this.nextSeq = Number(journal.nextSeq)
@@ -89,7 +98,7 @@ export class Outbox<P extends OutboxPipe> {
   send(frames: Message): boolean {
     if (this.full) return false
     if (this.retry.length > 0 && (this.flushRetries(), this.retry.length > 0)) return false
-    const pipe = this.choose(undefined)
+    const pipe = this.strategy.pickPreferring(undefined)
     if (pipe === undefined) return false
     const seq = this.nextSeq
     this.durable = this.journal.appendDurable(BigInt(seq), frames)
@@ -154,7 +163,7 @@ export class Outbox<P extends OutboxPipe> {
   flushRetries(): void {
     for (let entry = this.retry.peek(); entry !== undefined; entry = this.retry.peek()) {
       if (!entry.done && entry.pipe === undefined) {
-        const pipe = this.choose(undefined)
+        const pipe = this.strategy.pickPreferring(undefined)
         if (pipe === undefined) return
         this.writeTo(entry, pipe)
       }
@@ -203,7 +212,7 @@ export class Outbox<P extends OutboxPipe> {
 
   private reoffer(entry: Entry<P>, avoid: P | undefined): void {
     this.counters.resent++
-    const pipe = this.choose(avoid)
+    const pipe = this.strategy.pickPreferring(avoid)
     if (pipe !== undefined) return this.writeTo(entry, pipe)
     this.park(entry)
   }
@@ -224,22 +233,6 @@ export class Outbox<P extends OutboxPipe> {
     this.tags.set(copy, { entry, generation })
     this.timers.push({ entry, generation, deadline: this.now() + this.settings.ackTimeout })
     pipe.write(copy)
-  }
-
-  /**
-   * A connected pipe other than `avoid` by the socket's round robin; else any other pipe with room
-   * (queued until it connects); else `avoid` itself. Reliable sends skip peers that are down.
-   */
-  private choose(avoid: P | undefined): P | undefined {
-    const first = this.pick()
-    let fallback: P | undefined
-    for (let pipe = first, turns = 0; pipe !== undefined && turns < 1024; turns++) {
-      if (pipe !== avoid && pipe.connected) return pipe
-      if (pipe !== avoid) fallback ??= pipe
-      pipe = this.pick()
-      if (pipe === first) break
-    }
-    return fallback ?? first
   }
 
   private ackOne(entry: Entry<P> | undefined): number {

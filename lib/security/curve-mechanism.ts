@@ -112,7 +112,9 @@ export class CurveClient implements Mechanism {
     const metadata = nacl.openAfter(data.subarray(8), shortNonce("CurveZMQREADY---", counter), this.key!)
     if (!metadata) return cryptoFailure("READY box did not open")
     this.session = new CurveSession(this.key!, "CurveZMQMESSAGEC", "CurveZMQMESSAGES", { sent: 2n, received: counter })
-    return readyFrom(this.local, Buffer.from(metadata), [])
+    const ready = readyFrom(this.local, Buffer.from(metadata), [])
+    if (ready.kind === "ready") ready.peer.curvePublicKey = Buffer.from(this.serverKey)
+    return ready
   }
 }
 
@@ -183,7 +185,10 @@ export class CurveServer implements Mechanism {
     return { kind: "pending", step: this.check(Buffer.from(clientKey), ready) }
   }
 
-  private check(clientKey: Buffer, ready: HandshakeStep): Promise<HandshakeStep> {
-    return stepAfterZap(this.authenticate, this.local, { ...this.request, mechanism: "CURVE", credentials: [clientKey] }, ready)
+  private check(clientKey: Buffer, ready: HandshakeStep & { kind: "ready" }): Promise<HandshakeStep> {
+    return stepAfterZap(this.authenticate, this.local, { ...this.request, mechanism: "CURVE", credentials: [clientKey] }, ready, (userId) => {
+      ready.peer.userId = userId
+      ready.peer.curvePublicKey = clientKey
+    })
   }
 }

@@ -73,6 +73,7 @@ export class PlainServer implements Mechanism {
   readonly name = "PLAIN"
   readonly asServer = true
   private expecting: typeof HELLO | typeof INITIATE = HELLO
+  private userId = ""
 
   constructor(
     private readonly local: LocalIdentity,
@@ -86,7 +87,11 @@ export class PlainServer implements Mechanism {
 
   onCommand(command: Command): HandshakeStep {
     if (command.name !== this.expecting) return unexpected(command, this.expecting)
-    if (this.expecting === INITIATE) return readyFrom(this.local, command.data, [encodeLocalReady(this.local)])
+    if (this.expecting === INITIATE) {
+      const ready = readyFrom(this.local, command.data, [encodeLocalReady(this.local)])
+      if (ready.kind === "ready") ready.peer.userId = this.userId
+      return ready
+    }
     const credentials = parseHello(command.data)
     if (!credentials) {
       return { kind: "fail", error: zmqError("ERR_ZMTP_MALFORMED_COMMAND_HELLO", "peer sent a malformed HELLO"), auth: false }
@@ -97,6 +102,8 @@ export class PlainServer implements Mechanism {
 
   private check(credentials: [Buffer, Buffer]): Promise<HandshakeStep> {
     const request = { ...this.request, mechanism: "PLAIN" as const, credentials: credentials.map((c) => Buffer.from(c)) }
-    return stepAfterZap(this.authenticate, this.local, request, { kind: "continue", send: [encodeCommand(WELCOME)] })
+    return stepAfterZap(this.authenticate, this.local, request, { kind: "continue", send: [encodeCommand(WELCOME)] }, (userId) => {
+      this.userId = userId
+    })
   }
 }

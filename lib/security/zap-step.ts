@@ -9,11 +9,16 @@ export async function stepAfterZap(
   local: LocalIdentity,
   request: Omit<ZapRequest, "identity">,
   allowed: HandshakeStep,
+  /** Told the ZAP User-Id when the client is allowed (per-message metadata; README "Statistics"). */
+  accepted?: (userId: string) => void,
 ): Promise<HandshakeStep> {
   try {
     // libzmq sends the server socket's own routing id as the identity.
     const verdict = await authenticate({ ...request, identity: local.routingId ?? Buffer.alloc(0) })
-    if (verdict.statusCode === "200") return allowed
+    if (verdict.statusCode === "200") {
+      accepted?.(verdict.userId)
+      return allowed
+    }
     const status = Number(verdict.statusCode) || 400
     const error = zmqError("EACCES", `ZAP refused the client: ${verdict.statusCode} ${verdict.statusText}`, { status })
     return { kind: "fail", error, auth: true, reason: verdict.statusCode }

@@ -17,7 +17,7 @@ export interface ConnectionSettings {
   readonly pipesOnlyWhenConnected: boolean
   /** Reconnect back-off (options reconnectInterval, reconnectMaxInterval). */
   reconnectPolicy(): { interval: number; maxInterval: number }
-  engineOptions(address: string): EngineOptions
+  engineOptions(address: string, localAddress?: string): EngineOptions
   /** ws/wss: TLS material and the largest message (options wss*, maxMessageSize). */
   wsSettings(): WsSettings
 }
@@ -35,6 +35,18 @@ export interface ConnectionOwner {
   /** The pipe is gone for good. */
   detachPipe(pipe: Pipe): void
   emit(event: SocketEvent): void
+}
+
+/** The fields of a connection event that say who the peer is (README "Events"). */
+export function peerFields(pipe: Pipe | undefined): Pick<SocketEvent, "remote" | "local" | "peer"> {
+  const peer = pipe?.peer
+  if (peer === undefined) return {}
+  const fields: Pick<SocketEvent, "remote" | "local" | "peer"> = {
+    remote: peer.address,
+    peer: { socketType: peer.socketType, routingId: pipe!.routingId ?? peer.identity },
+  }
+  if (peer.local !== undefined) fields.local = peer.local
+  return fields
 }
 
 /** The event for a connection that ended before its handshake completed (none for a local close). */

@@ -10,10 +10,10 @@ import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
 import { awaitInprocBind, linkToAcceptor, lookupInproc, type InprocAcceptor } from "../engine/inproc-engine.js"
 import { ReadHook } from "../transport/read-hook.js"
-import { dialStream, type StreamEndpoint } from "../transport/stream-transport.js"
+import { dialStream, streamEnds, type StreamEndpoint } from "../transport/stream-transport.js"
 import { Backoff } from "../util/backoff.js"
 import { isCompatible } from "../zmtp/compat.js"
-import { handshakeFailure, type ConnectionOwner } from "./connection-owner.js"
+import { handshakeFailure, peerFields, type ConnectionOwner } from "./connection-owner.js"
 import { dialWsEngine, isWs, type WsEndpoint } from "./ws-session.js"
 
 export class Dialer implements EngineHost {
@@ -103,8 +103,9 @@ export class Dialer implements EngineHost {
       stream.off("error", onError)
       this.stream = undefined
       if (this.stopped) return void stream.destroy()
-      this.owner.emit({ type: "connect", address: this.address })
-      this.engine = new StreamEngine(stream, this, this.owner.settings.engineOptions(this.address), reads)
+      const ends = streamEnds(stream)
+      this.owner.emit({ type: "connect", address: this.address, ...ends })
+      this.engine = new StreamEngine(stream, this, this.owner.settings.engineOptions(ends?.remote ?? this.address, ends?.local), reads)
     })
   }
 
@@ -126,7 +127,7 @@ export class Dialer implements EngineHost {
     engine.attach(this.pipe!, peer)
     if (!this.owner.pipeConnected(this.pipe!)) return
     this.backoff.reset()
-    this.owner.emit({ type: "handshake", address: this.address })
+    this.owner.emit({ type: "handshake", address: this.address, ...peerFields(this.pipe) })
   }
 
   onEngineClosed(engine: HostedEngine, close: EngineClose): void {
@@ -145,7 +146,7 @@ export class Dialer implements EngineHost {
   private reportEnded(close: EngineClose): void {
     if (close.handshaken && this.pipe) {
       this.owner.pipeDisconnected(this.pipe)
-      this.owner.emit({ type: "disconnect", address: this.address, ...(close.error ? { error: close.error } : {}) })
+      this.owner.emit({ type: "disconnect", address: this.address, ...peerFields(this.pipe), ...(close.error ? { error: close.error } : {}) })
     } else {
       const failure = handshakeFailure(close, this.address)
       if (failure) this.owner.emit(failure)
@@ -183,8 +184,8 @@ export class Dialer implements EngineHost {
       onClosed: () => this.inprocClosed(acceptor),
     })
     if (!linked) return this.stop()
-    this.owner.emit({ type: "connect", address: this.address })
-    if (this.owner.pipeConnected(pipe)) this.owner.emit({ type: "handshake", address: this.address })
+    this.owner.emit({ type: "connect", address: this.address, ...peerFields(pipe) })
+    if (this.owner.pipeConnected(pipe)) this.owner.emit({ type: "handshake", address: this.address, ...peerFields(pipe) })
   }
 
   private inprocClosed(acceptor: InprocAcceptor): void {

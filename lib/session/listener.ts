@@ -10,8 +10,8 @@ import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
 import { bindInproc, unbindInproc, type InprocAcceptor } from "../engine/inproc-engine.js"
 import type { ReadHook } from "../transport/read-hook.js"
-import { listenStream, type StreamEndpoint, type StreamListener } from "../transport/stream-transport.js"
-import { handshakeFailure, type ConnectionOwner } from "./connection-owner.js"
+import { listenStream, streamEnds, type StreamEndpoint, type StreamListener } from "../transport/stream-transport.js"
+import { handshakeFailure, peerFields, type ConnectionOwner } from "./connection-owner.js"
 import { acceptWsEngine, isWs, listenWsEngines, type BindOptions } from "./ws-session.js"
 import type { WsLink } from "../transport/ws-link.js"
 
@@ -74,14 +74,15 @@ export class Listener implements EngineHost, InprocAcceptor {
 
   private accept(stream: NetSocket, remote: string, reads: ReadHook | undefined): void {
     if (this.closed) return void stream.destroy()
-    this.owner.emit({ type: "accept", address: this.endpoint })
-    const engine = new StreamEngine(stream, this, this.owner.settings.engineOptions(remote), reads)
+    const local = streamEnds(stream)?.local ?? this.endpoint // ipc: the bound path
+    this.owner.emit({ type: "accept", address: this.endpoint, remote, local })
+    const engine = new StreamEngine(stream, this, this.owner.settings.engineOptions(remote, local), reads)
     this.engines.set(engine, undefined)
   }
 
   private acceptWs(link: WsLink, remote: string): void {
     if (this.closed) return link.terminate()
-    this.owner.emit({ type: "accept", address: this.endpoint })
+    this.owner.emit({ type: "accept", address: this.endpoint, remote })
     this.engines.set(acceptWsEngine(this.owner, link, remote, this), undefined)
   }
 
@@ -91,7 +92,7 @@ export class Listener implements EngineHost, InprocAcceptor {
     this.engines.set(engine, pipe)
     engine.attach(pipe, peer)
     if (!this.owner.pipeConnected(pipe)) return
-    this.owner.emit({ type: "handshake", address: this.endpoint })
+    this.owner.emit({ type: "handshake", address: this.endpoint, ...peerFields(pipe) })
   }
 
   onEngineClosed(engine: HostedEngine, close: EngineClose): void {
@@ -118,7 +119,7 @@ export class Listener implements EngineHost, InprocAcceptor {
   }
 
   inprocLinked(pipe: Pipe): void {
-    if (this.owner.pipeConnected(pipe)) this.owner.emit({ type: "handshake", address: pipe.endpoint })
+    if (this.owner.pipeConnected(pipe)) this.owner.emit({ type: "handshake", address: pipe.endpoint, ...peerFields(pipe) })
   }
 
   inprocClosed(pipe: Pipe): void {
@@ -128,7 +129,7 @@ export class Listener implements EngineHost, InprocAcceptor {
   /** A connection ended; `error` says why when it was a fault (protocol error, heartbeat). */
   private release(pipe: Pipe, error?: ZmqError): void {
     this.owner.pipeDisconnected(pipe)
-    this.owner.emit({ type: "disconnect", address: this.endpoint, ...(error ? { error } : {}) })
+    this.owner.emit({ type: "disconnect", address: this.endpoint, ...peerFields(pipe), ...(error ? { error } : {}) })
     this.owner.detachPipe(pipe)
     pipe.terminate()
   }

@@ -7,6 +7,7 @@ import type { ZmqError } from "../errors.js"
 import type { SecurityConfig } from "../security/mechanism.js"
 import type { Endpoint } from "../transport/endpoint.js"
 import type { WsLink } from "../transport/ws-link.js"
+import { dialBunWs, runningOnBun } from "../transport/ws-bun.js"
 import { dialWs, listenWs, type WsListener } from "../transport/ws-transport.js"
 import { chooseProtocol, offeredProtocols, type ZwsMechanism } from "../zmtp/zws.js"
 import type { ConnectionOwner } from "./connection-owner.js"
@@ -34,7 +35,9 @@ export function dialWsEngine(
 ): () => void {
   const options = owner.settings.engineOptions(endpoint.address)
   const offered = offeredProtocols(mechanismOf(options.security))
-  return dialWs(endpoint, offered, owner.settings.wsSettings(), (link) => opened(new WsEngine(link, host, options)), failed)
+  // Bun's stand-in for the `ws` client cannot send RFC 45's subprotocol names (ws-bun.ts).
+  const dial = runningOnBun() ? dialBunWs : dialWs
+  return dial(endpoint, offered, owner.settings.wsSettings(), (link) => opened(new WsEngine(link, host, options)), failed)
 }
 
 export function listenWsEngines(

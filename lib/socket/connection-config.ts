@@ -10,17 +10,25 @@ import type { WsSettings } from "../transport/ws-link.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { PropertyList } from "../zmtp/metadata.js"
 import type { LocalIdentity } from "../zmtp/ready.js"
-import { validateOption, type OptionValues } from "./options.js"
+import type { DiscoveryConfig } from "../discovery/index.js"
+import { validateOption, type OptionName, type OptionValues } from "./options.js"
 import { securityFromOptions } from "./security-options.js"
 
 /** The options securityFromOptions() reads; a change to any of them rebuilds the config. */
-const SECURITY_OPTIONS = ["curveServer", "curveSecretKey", "curveServerKey", "plainServer", "plainUsername", "plainPassword", "zapDomain"]
+const SECURITY_OPTIONS: readonly OptionName[] = ["curveServer", "curveSecretKey", "curveServerKey", "plainServer", "plainUsername", "plainPassword", "zapDomain"]
+
+export interface ConnectOptions {
+  /** Router only: the routing id the peer at this endpoint gets (ZMQ_CONNECT_ROUTING_ID). */
+  routingId?: string
+  /** mdns:// only: how the name is resolved (mDNS by default; static seeds or DNS SRV). */
+  discovery?: DiscoveryConfig
+}
 
 /** The routing id connect() gives the peer at an endpoint (Router only, ZMQ_CONNECT_ROUTING_ID). */
 export function connectRoutingId(type: SocketType, routingId: string | undefined): Buffer | undefined {
   if (routingId === undefined) return undefined
   if (type !== "ROUTER") throw zmqError("EINVAL", "connect() routingId is for Router sockets")
-  return Buffer.from(validateOption("routingId", routingId) as string)
+  return Buffer.from(validateOption("routingId", routingId) ?? "")
 }
 
 export class ConnectionConfig implements ConnectionSettings {
@@ -39,7 +47,7 @@ export class ConnectionConfig implements ConnectionSettings {
   }
 
   get pipesOnlyWhenConnected(): boolean {
-    return this.options.immediate as boolean
+    return this.options.immediate
   }
 
   get localIdentity(): LocalIdentity {
@@ -52,20 +60,21 @@ export class ConnectionConfig implements ConnectionSettings {
   }
 
   reconnectPolicy(): { interval: number; maxInterval: number } {
-    return { interval: this.options.reconnectInterval as number, maxInterval: this.options.reconnectMaxInterval as number }
+    return { interval: this.options.reconnectInterval, maxInterval: this.options.reconnectMaxInterval }
   }
 
-  engineOptions(address: string): EngineOptions {
+  engineOptions(address: string, localAddress?: string): EngineOptions {
     const o = this.options
     return {
       local: this.localIdentity,
-      handshakeInterval: o.handshakeInterval as number,
-      heartbeatInterval: o.heartbeatInterval as number,
-      heartbeatTimeout: o.heartbeatTimeout as number,
-      heartbeatTimeToLive: o.heartbeatTimeToLive as number,
-      maxMessageSize: o.maxMessageSize as number,
+      handshakeInterval: o.handshakeInterval,
+      heartbeatInterval: o.heartbeatInterval,
+      heartbeatTimeout: o.heartbeatTimeout,
+      heartbeatTimeToLive: o.heartbeatTimeToLive,
+      maxMessageSize: o.maxMessageSize,
       receivesSubscriptions: this.receivesSubscriptions,
       address,
+      localAddress,
       security: this.security(),
     }
   }
@@ -73,7 +82,7 @@ export class ConnectionConfig implements ConnectionSettings {
   wsSettings(): WsSettings {
     const o = this.options
     const text = (value: unknown) => (typeof value === "string" ? value : undefined)
-    const maxMessageSize = o.maxMessageSize as number
+    const maxMessageSize = o.maxMessageSize
     return {
       tls: {
         keyPem: text(o.wssKeyPem), certPem: text(o.wssCertPem), trustPem: text(o.wssTrustPem),

@@ -4,10 +4,9 @@
 import { DELIMITER } from "../pattern/envelope.js"
 import { FairQueue } from "../pattern/fair-queue.js"
 import { LoadBalancer } from "../pattern/load-balancer.js"
-import type { SocketEvent } from "../events.js"
 import type { MessageInput } from "../message.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
-import { reliableSender, type Reliable, type ReliableOptions, type ReliableStats } from "../reliable/reliable.js"
+import { reliability, type Reliability, type ReliableOptions, type ReliableStats } from "../reliable/reliable.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
@@ -54,12 +53,12 @@ export abstract class DealerBase extends SocketBase {
 export interface Dealer<Value = Buffer[], SendValue = MessageInput> extends Required<DealerOptions> {}
 
 export class Dealer<Value = Buffer[], SendValue = MessageInput> extends DealerBase implements AsyncIterable<Value> {
-  private readonly reliability: Reliable
+  private readonly reliability: Reliability
 
   constructor(options: DealerOptions = {}) {
     super("DEALER", options)
-    const host = { emit: (e: SocketEvent) => this.emit(e), wake: () => this.wakeSender(), pick: () => this.lb.pick() }
-    this.extension = this.reliability = reliableSender(host, this.options.reliable, this.options.sendHighWaterMark as number, true)
+    this.reliability = reliability({ emit: (e) => this.emit(e), wake: () => this.wakeSender() }, this.options, this.lb, true)
+    this.extension = this.reliability.extension
   }
 
   /** Queues the message for the next peer with room (round robin); waits when none has room. */
@@ -72,7 +71,7 @@ export class Dealer<Value = Buffer[], SendValue = MessageInput> extends DealerBa
 
   protected override get xhasOut(): boolean { return super.xhasOut && !this.reliability.full }
   protected override xsend(message: Message): boolean {
-    return this.reliability.sending ? this.reliability.send(message) : super.xsend(message)
+    return this.reliability.send(message) ?? super.xsend(message)
   }
 
   /** The next message, one peer at a time in turn. */

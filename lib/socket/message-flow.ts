@@ -4,9 +4,11 @@
 // EBUSY for a second waiting call, EAGAIN on timeout or when the timeout is 0).
 import { decodeFromWire, encodeForWire, type CodecName } from "../codec/message-codec.js"
 import { zmqError, type ZmqError } from "../errors.js"
-import type { Message } from "../pipe/pipe.js"
+import { takeLastRead, type Message } from "../pipe/pipe.js"
 import { immediateSend } from "../util/burst.js"
+import type { Counters } from "../util/counters.js"
 import type { OptionValues } from "./options.js"
+import { attachMetadata } from "./message-metadata.js"
 import { Parked } from "./parked.js"
 
 /** What the flow needs from its socket (the socket type's x* hooks, through its base). */
@@ -30,7 +32,7 @@ export class MessageFlow {
   private readonly parkedSend: Parked<void, Message>
   private readonly parkedReceive: Parked<unknown>
 
-  constructor(private readonly host: FlowHost, private readonly options: OptionValues) {
+  constructor(private readonly host: FlowHost, private readonly options: OptionValues, private readonly counters: Counters) {
     this.parkedSend = new Parked<void, Message>(() => host.parkingChanged())
     this.parkedReceive = new Parked<unknown>(() => host.parkingChanged())
   }
@@ -45,9 +47,12 @@ export class MessageFlow {
     // Thrown, not rejected, as zeromq.js does: a second concurrent send is a programming error.
     if (this.parkedSend.waiting) throw zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time")
     try {
-      const frames = encodeForWire(message, this.options.codec as CodecName, this.host.envelopeSize, this.options.maxMessageSize as number)
-      if (this.host.trySend(frames)) return immediateSend()
-      const timeout = this.options.sendTimeout as number
+      const frames = encodeForWire(message, this.options.codec as CodecName, this.host.envelopeSize, this.options.maxMessageSize)
+      if (this.host.trySend(frames)) {
+        this.countSent(frames)
+        return immediateSend()
+      }
+      const timeout = this.options.sendTimeout
       if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "Socket is busy writing (no peer has room)"))
       const parked = this.parkedSend.park(frames, timeout, "send")
       this.host.parkingChanged()
@@ -62,7 +67,7 @@ export class MessageFlow {
     if (this.parkedReceive.waiting) throw zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time")
     const value = this.nextIncoming()
     if (value !== NOTHING) return Promise.resolve(value)
-    const timeout = this.options.receiveTimeout as number
+    const timeout = this.options.receiveTimeout
     if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "No message available"))
     const parked = this.parkedReceive.park(undefined, timeout, "receive")
     this.host.parkingChanged()
@@ -90,7 +95,10 @@ export class MessageFlow {
     const frames = this.parkedSend.payload
     if (!frames || !this.parkedSend.waiting) return
     try {
-      if (this.host.trySend(frames)) this.parkedSend.resolve()
+      if (this.host.trySend(frames)) {
+        this.countSent(frames)
+        this.parkedSend.resolve()
+      }
     } catch (error) {
       this.parkedSend.reject(error as ZmqError)
     }
@@ -109,11 +117,25 @@ export class MessageFlow {
     this.parkedReceive.reject(error)
   }
 
+  /** socket.stats(): plain increments, no allocation. */
+  private countSent(frames: Message): void {
+    const counters = this.counters
+    counters.sentMessages++
+    for (let i = 0; i < frames.length; i++) counters.sentBytes += frames[i]!.length
+  }
+
   /** A received message (decoded when a codec is set), or NOTHING. */
   private nextIncoming(): unknown {
+    const counters = this.counters
+    const withMetadata = this.options.receiveMetadata
+    if (withMetadata) takeLastRead() // forget a read from outside this receive (XPUB notices)
     for (let frames = this.host.tryReceive(); frames; frames = this.host.tryReceive()) {
+      counters.receivedMessages++
+      for (let i = 0; i < frames.length; i++) counters.receivedBytes += frames[i]!.length
       try {
-        return decodeFromWire(frames, this.options.codec as CodecName, this.host.envelopeSize)
+        const value = decodeFromWire(frames, this.options.codec as CodecName, this.host.envelopeSize)
+        if (withMetadata) attachMetadata(value, takeLastRead())
+        return value
       } catch (error) {
         // A peer's bad payload must not reject the caller: report it and read on.
         this.host.codecError(error as ZmqError)

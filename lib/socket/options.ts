@@ -6,8 +6,23 @@ import { z85Decode } from "../security/z85.js"
 import type { DiscoveryConfig } from "../discovery/index.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { Conflate } from "../pipe/pipe.js"
+import type { ReliableOptions } from "../reliable/options.js"
 
-type Kind = "int" | "bool" | "routingId" | "string" | "credential" | "curveKey" | "codec" | "reliable" | "object" | "verbosity"
+/** What an option of each kind holds once validated: the option values' types come from here. */
+interface KindValues {
+  int: number
+  bool: boolean
+  routingId: string | null
+  string: string | Buffer | null
+  credential: string | null
+  curveKey: string | Buffer | null
+  codec: "msgpack" | null
+  reliable: boolean | ReliableOptions
+  discovery: DiscoveryConfig | null
+  verbosity: "allSubs" | "allSubsUnsubs" | null
+}
+
+type Kind = keyof KindValues
 
 interface OptionSpec {
   readonly kind: Kind
@@ -29,8 +44,8 @@ export const CONFLATED_QUEUES: Partial<Record<SocketType, Conflate>> = {
   PUSH: "out", PULL: "in", DEALER: "both", PUB: "out", XPUB: "out", SUB: "in",
 }
 
-const ROUTING: readonly SocketType[] = ["REQ", "REP", "ROUTER", "DEALER"]
-const PUBLISHING: readonly SocketType[] = ["PUB", "XPUB"]
+const ROUTING = ["REQ", "REP", "ROUTER", "DEALER"] as const
+const PUBLISHING = ["PUB", "XPUB"] as const
 
 export const OPTION_TABLE = {
   sendHighWaterMark: { kind: "int", default: 1000, min: 0 },
@@ -59,7 +74,8 @@ export const OPTION_TABLE = {
   manual: { kind: "bool", default: false, only: ["XPUB"] },
   welcomeMessage: { kind: "string", default: null, only: ["XPUB"] },
   codec: { kind: "codec", default: null },
-  discovery: { kind: "object", default: null },
+  receiveMetadata: { kind: "bool", default: false },
+  discovery: { kind: "discovery", default: null },
   // Senders only: receivers always understand the extension; Publisher is not covered (docs/reliable.md).
   reliable: { kind: "reliable", default: false, only: ["PUSH", "DEALER"], fixed: true },
   plainServer: { kind: "bool", default: false },
@@ -78,6 +94,16 @@ export const OPTION_TABLE = {
 } as const satisfies Record<string, OptionSpec>
 
 export type OptionName = keyof typeof OPTION_TABLE
+type Table = typeof OPTION_TABLE
+
+/** The validated value of option N, typed from its kind in the table. */
+export type OptionValue<N extends OptionName> = KindValues[Table[N]["kind"]]
+
+/** Options every socket type has (no `only:` in the table). */
+export type UniversalOptionName = { [N in OptionName]: Table[N] extends { only: unknown } ? never : N }[OptionName]
+
+/** A socket's current option values: every universal option, and those its type has. */
+export type OptionValues = { [N in UniversalOptionName]: OptionValue<N> } & { [N in Exclude<OptionName, UniversalOptionName>]?: OptionValue<N> }
 
 /** Options every socket has. */
 export interface SocketOptions {
@@ -93,6 +119,11 @@ export interface SocketOptions {
   heartbeatTimeToLive?: number
   handshakeInterval?: number
   maxMessageSize?: number
+  /**
+   * receive() results carry a non-enumerable `metadata` property: the sending peer's address,
+   * routing id, socket type, ZAP user id and CURVE public key (README "Statistics and tracing").
+   */
+  receiveMetadata?: boolean
   immediate?: boolean
   /** Extension: `"msgpack"` sends and receives plain JS values encoded with MessagePack. */
   codec?: "msgpack" | null
@@ -126,8 +157,6 @@ export interface SocketOptions {
   wssTrustSystem?: boolean
 }
 
-export type OptionValues = Record<string, unknown>
-
 export function hasOption(type: SocketType, name: string): name is OptionName {
   if (!Object.hasOwn(OPTION_TABLE, name)) return false
   const spec: OptionSpec = OPTION_TABLE[name as OptionName]
@@ -135,15 +164,24 @@ export function hasOption(type: SocketType, name: string): name is OptionName {
 }
 
 export function defaultOptions(type: SocketType): OptionValues {
-  const values: OptionValues = {}
-  for (const [name, spec] of Object.entries(OPTION_TABLE) as [string, OptionSpec][]) {
+  const values: Partial<Record<OptionName, unknown>> = {}
+  for (const [name, spec] of Object.entries(OPTION_TABLE) as [OptionName, OptionSpec][]) {
     if (spec.only === undefined || spec.only.includes(type)) values[name] = spec.default
   }
-  return values
+  return values as OptionValues // the table's defaults are of their kinds
+}
+
+/** Validates `value` for option `name` and stores it: the one writer of option values. */
+export function setOption(values: OptionValues, name: OptionName, value: unknown): void {
+  (values as Partial<Record<OptionName, unknown>>)[name] = validateOption(name, value)
 }
 
 /** Checks and normalises one value; throws TypeError (wrong JS type) or EINVAL (out of range). */
-export function validateOption(name: OptionName, value: unknown): unknown {
+export function validateOption<N extends OptionName>(name: N, value: unknown): OptionValue<N> {
+  return validateKind(name, value) as OptionValue<N> // validateKind returns only values of N's kind
+}
+
+function validateKind(name: OptionName, value: unknown): unknown {
   const spec: OptionSpec = OPTION_TABLE[name]
   switch (spec.kind) {
     case "int":
@@ -163,7 +201,7 @@ export function validateOption(name: OptionName, value: unknown): unknown {
     case "credential":
       // RFC 24: one octet of length each.
       if (value !== null && typeof value !== "string") throw new TypeError(`Option ${name} must be a string`)
-      if (value !== null && Buffer.byteLength(value as string) > 255) throw zmqError("EINVAL", `Option ${name} is longer than 255 octets`)
+      if (value !== null && Buffer.byteLength(value) > 255) throw zmqError("EINVAL", `Option ${name} is longer than 255 octets`)
       return value
     case "routingId":
       return validateRoutingId(value)
@@ -175,7 +213,7 @@ export function validateOption(name: OptionName, value: unknown): unknown {
       if (value === null || value === "allSubs" || value === "allSubsUnsubs") return value
       if (value === 0 || value === 1 || value === 2) return ([null, "allSubs", "allSubsUnsubs"] as const)[value]
       throw zmqError("EINVAL", `verbosity must be null, "allSubs" or "allSubsUnsubs"`)
-    case "object":
+    case "discovery":
       if (value !== null && (typeof value !== "object" || Array.isArray(value))) {
         throw new TypeError(`Option ${name} must be an object`)
       }
@@ -225,7 +263,7 @@ export function installOptionAccessors(prototype: object, valuesOf: (socket: obj
         if ((OPTION_TABLE[name] as OptionSpec).fixed === true) {
           throw zmqError("EINVAL", `Option ${name} is fixed at construction: pass it to the constructor`)
         }
-        valuesOf(this)[name] = validateOption(name, value)
+        setOption(valuesOf(this), name, value)
       },
     })
   }

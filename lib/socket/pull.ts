@@ -1,7 +1,7 @@
 // PULL (RFC 30): fair-queues messages from all peers; never sends.
 import { FairQueue } from "../pattern/fair-queue.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
-import { Reliable } from "../reliable/reliable.js"
+import { reliableReceiver } from "../reliable/reliable.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
 
@@ -17,7 +17,7 @@ export class Pull<Value = Buffer[]> extends SocketBase implements AsyncIterable<
   constructor(options: PullOptions = {}) {
     super("PULL", options)
     // Acks what reliable senders send (docs/reliable.md); plain peers are unaffected.
-    this.extension = new Reliable({ emit: (e) => this.emit(e), wake: () => {} }, null, true)
+    this.extension = reliableReceiver()
   }
 
   /** The next message, one peer at a time in turn; waits (or times out) when none is queued. */

@@ -1,9 +1,8 @@
 // PUSH (RFC 30): round robin to peers with room; never receives.
-import type { SocketEvent } from "../events.js"
 import type { MessageInput } from "../message.js"
 import { LoadBalancer } from "../pattern/load-balancer.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
-import { reliableSender, type Reliable, type ReliableOptions, type ReliableStats } from "../reliable/reliable.js"
+import { reliability, type Reliability, type ReliableOptions, type ReliableStats } from "../reliable/reliable.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase } from "./socket-base.js"
 
@@ -17,12 +16,12 @@ export interface Push<Value = MessageInput> extends Required<PushOptions> {}
 
 export class Push<Value = MessageInput> extends SocketBase {
   private readonly lb = new LoadBalancer()
-  private readonly reliability: Reliable
+  private readonly reliability: Reliability
 
   constructor(options: PushOptions = {}) {
     super("PUSH", options)
-    const host = { emit: (e: SocketEvent) => this.emit(e), wake: () => this.wakeSender(), pick: () => this.lb.pick() }
-    this.extension = this.reliability = reliableSender(host, this.options.reliable, this.options.sendHighWaterMark as number, false)
+    this.reliability = reliability({ emit: (e) => this.emit(e), wake: () => this.wakeSender() }, this.options, this.lb, false)
+    this.extension = this.reliability.extension
   }
 
   /** Queues a message for the next peer with room; waits (or times out) when none has room. */
@@ -35,7 +34,7 @@ export class Push<Value = MessageInput> extends SocketBase {
 
   protected override get xhasOut(): boolean { return this.lb.hasReady && !this.reliability.full }
   protected xsend(message: Message): boolean {
-    return this.reliability.sending ? this.reliability.send(message) : this.lb.send(message) !== undefined
+    return this.reliability.send(message) ?? this.lb.send(message) !== undefined
   }
   protected xreceive(): Message | undefined { return undefined }
   protected xattach(pipe: Pipe): boolean { this.lb.attach(pipe); return true }

@@ -21,7 +21,7 @@ export interface RadioSendOptions {
 export interface Radio<SendValue = MessageInput> extends Required<SocketOptions> {}
 
 export class Radio<SendValue = MessageInput> extends SocketBase {
-  private readonly dist = new Distributor()
+  private readonly dist = new Distributor(this.counters)
   private readonly members = new GroupMembers()
   /** udp:// destinations: they get every message (Dishes there filter for themselves). */
   private readonly udpPipes = new Set<Pipe>()

@@ -7,7 +7,7 @@ import { FairQueue } from "../pattern/fair-queue.js"
 import { RoutingTable } from "../pattern/routing-table.js"
 import type { MessageInput } from "../message.js"
 import type { Message, Pipe } from "../pipe/pipe.js"
-import { Reliable } from "../reliable/reliable.js"
+import { reliableReceiver } from "../reliable/reliable.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { SocketOptions } from "./options.js"
 import { SocketBase, type ConnectOptions } from "./socket-base.js"
@@ -37,9 +37,14 @@ export abstract class RouterBase extends SocketBase {
     const mandatory = this.options.mandatory === true
     if (pipe === undefined || pipe.terminated) {
       if (mandatory) throw zmqError("EHOSTUNREACH", "No peer with this routing id")
+      this.counters.drop("noRoute")
       return true
     }
-    if (!pipe.writable) return !mandatory // not mandatory: dropped at the high-water mark
+    if (!pipe.writable) {
+      if (mandatory) return false
+      this.counters.drop("hwm") // not mandatory: dropped at the high-water mark
+      return true
+    }
     pipe.write(message.slice(1))
     return true
   }
@@ -87,7 +92,7 @@ export class Router<Value = Buffer[], SendValue = MessageInput> extends RouterBa
   constructor(options: RouterOptions = {}) {
     super("ROUTER", options)
     // Acks what reliable Dealers send (docs/reliable.md); plain peers are unaffected.
-    this.extension = new Reliable({ emit: (e) => this.emit(e), wake: () => {} }, null, true)
+    this.extension = reliableReceiver()
   }
 
   /** Sends [routingId, ...frames] to the peer with that routing id. */

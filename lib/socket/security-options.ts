@@ -6,6 +6,7 @@ import type { SecurityConfig } from "../security/mechanism.js"
 import { keyPair, loadSodium, publicKeyOf } from "../security/nacl.js"
 import { z85Decode } from "../security/z85.js"
 import { askZapHandler, askZapHandlerIfBound } from "../session/zap-client.js"
+import type { OptionValues } from "./options.js"
 
 /** A CURVE key option as 32 octets (Z85 text of 40 characters, or 32 octets). */
 export function curveKey(value: unknown): Uint8Array | undefined {
@@ -18,7 +19,7 @@ export function curveKey(value: unknown): Uint8Array | undefined {
  * The security the socket's options ask for: CURVE over PLAIN over NULL, server over client
  * (as libzmq picks). A configuration that cannot work is an EINVAL error, never a downgrade.
  */
-export function securityFromOptions(options: Record<string, unknown>): SecurityConfig {
+export function securityFromOptions(options: OptionValues): SecurityConfig {
   const domain = options.zapDomain === null || options.zapDomain === undefined ? "" : String(options.zapDomain)
   const secretKey = curveKey(options.curveSecretKey)
   // The first CURVE socket starts loading the faster NaCl library (lib/security/nacl.ts); the

@@ -5,26 +5,23 @@ import { zmqError } from "../errors.js"
 import { SocketEvents, type SocketEvent } from "../events.js"
 import type { SocketExtension } from "../pipe/extension.js"
 import { Pipe, type Message, type PipeOwner } from "../pipe/pipe.js"
+import { Counters } from "../util/counters.js"
 import { KeepAlive } from "../util/keep-alive.js"
 import type { SocketType } from "../zmtp/compat.js"
 import type { PropertyList } from "../zmtp/metadata.js"
-import type { AdvertiseOptions, DiscoveryConfig } from "../discovery/index.js"
+import type { AdvertiseOptions } from "../discovery/index.js"
 import type { ConnectionOwner } from "../session/connection-owner.js"
 import type { BindOptions } from "../session/ws-session.js"
 import { SocketEndpoints } from "../session/endpoints.js"
-import { CONFLATED_QUEUES, defaultOptions, hasOption, installOptionAccessors, validateOption, type OptionValues } from "./options.js"
-import { ConnectionConfig, connectRoutingId } from "./connection-config.js"
+import { CONFLATED_QUEUES, defaultOptions, hasOption, installOptionAccessors, setOption, type OptionValues } from "./options.js"
+import { ConnectionConfig, connectRoutingId, type ConnectOptions } from "./connection-config.js"
 import { Linger } from "./linger.js"
 import { MessageFlow } from "./message-flow.js"
 import { connectedCount, waitForPeers } from "./peer-wait.js"
 import { SocketDiscovery } from "./socket-discovery.js"
+import { collectStats, countEvent, type SocketStats } from "./stats.js"
 
-export interface ConnectOptions {
-  /** Router only: the routing id the peer at this endpoint gets (ZMQ_CONNECT_ROUTING_ID). */
-  routingId?: string
-  /** mdns:// only: how the name is resolved (mDNS by default; static seeds or DNS SRV). */
-  discovery?: DiscoveryConfig
-}
+export type { ConnectOptions }
 
 export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   readonly events = new SocketEvents()
@@ -32,6 +29,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   lastEndpoint: string | null = null
   protected readonly options: OptionValues
   protected readonly pipes = new Set<Pipe>()
+  readonly counters = new Counters(this) // stats(); shared with the strategies that drop (internal)
   private readonly endpoints = new SocketEndpoints(this)
   private readonly flow: MessageFlow
   private readonly keepAlive = new KeepAlive()
@@ -56,12 +54,12 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
       tryReceive: () => this.xreceive(),
       codecError: (error) => this.emit({ type: "codec:error", error }),
       parkingChanged: () => this.updateKeepAlive(),
-    }, this.options)
+    }, this.options, this.counters)
     this.settings = new ConnectionConfig(type, this.options, () =>
       this.extension ? [...this.readyProperties(), ...this.extension.properties] : this.readyProperties())
     for (const [name, value] of Object.entries(options)) {
       if (!hasOption(type, name)) throw new TypeError(`Unknown option ${name} for a ${type} socket`)
-      this.options[name] = validateOption(name, value)
+      setOption(this.options, name, value)
     }
   }
 
@@ -138,6 +136,9 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     })
   }
 
+  /** Counters and peers, synchronously (README "Statistics and tracing"); cheap, no I/O. */
+  stats(): SocketStats { return collectStats(this.counters, this.pipes) }
+
   /** Resolved endpoints this socket is bound to. */
   boundEndpoints(): string[] { return this.endpoints.bound() }
 
@@ -158,7 +159,6 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   }
 
   private get mdns(): SocketDiscovery { return (this.discoveryGlue ??= new SocketDiscovery(this, this.endpoints, this.options)) }
-
   // ---- send / receive ----------------------------------------------------------------------
 
   protected sendMessage(message: unknown): Promise<void> { return this.flow.send(message) }
@@ -202,7 +202,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   createPipe(endpoint: string): Pipe {
     const conflate = this.options.conflate === true ? CONFLATED_QUEUES[this.type] : undefined
-    return new Pipe(this, this.options.sendHighWaterMark as number, this.options.receiveHighWaterMark as number, endpoint, conflate)
+    return new Pipe(this, this.options.sendHighWaterMark, this.options.receiveHighWaterMark, endpoint, conflate)
   }
 
   attachPipe(pipe: Pipe): boolean {
@@ -235,7 +235,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     this.lingering.check()
   }
 
-  emit(event: SocketEvent): void { this.events.emit(event) }
+  emit(event: SocketEvent): void { countEvent(this.counters, event); this.events.emit(event) }
 
   // ---- close and linger --------------------------------------------------------------------
 
@@ -247,7 +247,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     this.isClosed = true
     this.flow.cancel(zmqError("EAGAIN", "Socket was closed"))
     this.closing()
-    if (!this.lingering.start(this.options.linger as number)) return this.terminate()
+    if (!this.lingering.start(this.options.linger)) return this.terminate()
     this.endpoints.stopAccepting()
     this.updateKeepAlive()
   }

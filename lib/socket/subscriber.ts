@@ -45,6 +45,7 @@ export class Subscriber<Value = Buffer[]> extends SubscriberCore implements Asyn
     const invert = this.options.invertMatching === true
     for (let message = super.xreceive(); message; message = super.xreceive()) {
       if (this.subscriptions.matches(message[0] ?? EMPTY) !== invert) return message
+      this.counters.drop("filtered")
     }
     return undefined
   }

@@ -35,7 +35,7 @@ const NO_TOPIC = Buffer.alloc(0)
 const VERBOSITY_LEVEL: Readonly<Record<string, number>> = { allSubs: 1, allSubsUnsubs: 2 }
 
 export abstract class PublisherCore extends SocketBase {
-  private readonly dist = new Distributor()
+  private readonly dist = new Distributor(this.counters)
   private readonly table = new SubscriptionTable<Pipe>()
   /** Subscription notices and upstream messages for receive(), with the pipe they came from. */
   private readonly notices = new Queue<{ message: Message; pipe: Pipe | undefined }>()
@@ -58,7 +58,7 @@ export abstract class PublisherCore extends SocketBase {
       checkDatagram(message)
       for (const pipe of this.udpPipes) targets.add(pipe)
     }
-    return this.dist.send(message, targets, this.options.noDrop as boolean)
+    return this.dist.send(message, targets, this.options.noDrop === true)
   }
 
   protected xreceive(): Message | undefined {
@@ -74,7 +74,7 @@ export abstract class PublisherCore extends SocketBase {
   }
 
   protected override xconnected(pipe: Pipe): boolean {
-    const welcome = this.options.welcomeMessage as string | Buffer | null | undefined
+    const welcome = this.options.welcomeMessage
     if (welcome) pipe.write([Buffer.from(welcome)])
     return true
   }
@@ -120,7 +120,7 @@ export abstract class PublisherCore extends SocketBase {
   /** Queues a notice for receive() (XPUB only), at most receiveHighWaterMark; beyond, dropped. */
   private notify(message: Message, pipe: Pipe | undefined): void {
     if (this.type !== "XPUB") return
-    const hwm = this.options.receiveHighWaterMark as number
+    const hwm = this.options.receiveHighWaterMark
     if (hwm === 0 || this.notices.length < hwm) this.notices.push({ message, pipe })
   }
 

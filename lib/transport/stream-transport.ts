@@ -40,6 +40,16 @@ export function dialStream(endpoint: StreamEndpoint, reads: ReadHook): NetSocket
   return stream
 }
 
+/**
+ * The two ends of a connected tcp stream as endpoints ("tcp://10.0.0.2:41234"), for events and
+ * stats; undefined for ipc (an unbound unix socket has no name) or once the stream is gone.
+ */
+export function streamEnds(stream: NetSocket): { remote: string; local: string } | undefined {
+  const { remoteAddress, remotePort, localAddress, localPort } = stream
+  if (!remoteAddress || !localAddress) return undefined
+  return { remote: formatTcp(remoteAddress, remotePort ?? 0), local: formatTcp(localAddress, localPort ?? 0) }
+}
+
 function serve(onConnection: OnConnection): Server {
   // Paused, so that nothing is read before readAcceptedInPlace() takes the socket over.
   const server = createServer({ noDelay: true, pauseOnConnect: true }, (accepted) => {

@@ -18,7 +18,7 @@ export interface WsListener {
 }
 
 /** The parts of the browser's WebSocket used here (lib.dom is not in this project's types). */
-interface BrowserSocket {
+export interface BrowserSocket {
   binaryType: string
   readonly bufferedAmount: number
   readonly readyState: number
@@ -36,7 +36,7 @@ const BrowserWebSocket = (globalThis as unknown as { WebSocket: new (url: string
 /** Above this many octets queued in the WebSocket, output waits (polled: browsers have no drain event). */
 const DRAIN_POLL_MS = 5
 
-class BrowserWsLink implements WsLink {
+export class BrowserWsLink implements WsLink {
   handler: WsLinkHandler | undefined
   readonly canPing = false
   private drainTimer: ReturnType<typeof setTimeout> | undefined

@@ -40,6 +40,10 @@ export interface PeerReady {
   socketType: string
   identity: Buffer | undefined
   metadata: Metadata
+  /** PLAIN/CURVE server side: the User-Id the ZAP handler gave this client ("" without handler). */
+  userId?: string
+  /** CURVE: the peer's long-term public key (32 octets). */
+  curvePublicKey?: Buffer
 }
 
 /** Validates a peer's READY body (after the command name) against our socket type. */

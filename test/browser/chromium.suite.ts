@@ -2,6 +2,7 @@
 // puppeteer-core; no browser download) loads dist/browser/brokerless.js into a page served by a
 // small Node server, and its sockets talk over ws:// to brokerless and libzmq peers in this
 // process. Skips with the reason where no Chromium is installed. Run: npm run test:browser
+import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { createServer, type Server } from "node:http"
 import { tmpdir } from "node:os"
@@ -154,5 +155,26 @@ if (!existsSync(CHROMIUM)) {
       return [...frames.slice(0, 2).map((f) => new TextDecoder().decode(f)), String(frames[2].length)]
     `, keys.publicKey)
     t.same(reply, ["sealed", "secret", "50000"])
+  })
+
+  t.test("examples/browser: the page served by server.js gets its Router's reply and its Publisher's ticks", async (t) => {
+    const example = join(import.meta.dirname, "..", "..", "..", "..", "examples", "browser", "server.js")
+    const child = spawn(process.execPath, [example, "0"], { stdio: ["ignore", "pipe", "inherit"] })
+    const examplePage = await browser.newPage()
+    t.teardown(async () => { await examplePage.close(); if (child.exitCode === null) child.kill("SIGKILL") })
+    const base = await within(new Promise<string>((resolve) => {
+      let out = ""
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString()
+        const match = /serving (http:\/\/\S+\/)/.exec(out)
+        if (match) resolve(match[1]!)
+      })
+    }), 10000, "the example server's address")
+    await examplePage.goto(base)
+    await within(examplePage.waitForSelector("body[data-ready=yes]"), 15000, "the page's first reply")
+    const reply = await examplePage.evaluate('document.getElementById("reply").textContent') as string
+    t.match(reply, /^Node v\d+.* got "hello from the page"$/)
+    await within(examplePage.waitForFunction(String.raw`/^\d{4}-/.test(document.getElementById("tick").textContent)`), 15000, "a tick")
+    t.pass("the page shows a tick")
   })
 }

@@ -107,6 +107,17 @@ t.test("import works from the same installed package", async (t) => {
   t.match(r.stdout, /import: push -> pull ok/)
 })
 
+t.test("`npx brokerless --help` runs the installed command (package.json bin)", async (t) => {
+  const help = run("npx", ["--no-install", "brokerless", "--help"], app, 60_000)
+  t.equal(help.status, 0, explain(help))
+  t.match(help.stdout, /Usage: brokerless/)
+  t.match(help.stdout, /push \[options\] \[message\.\.\.\]/)
+  // And it really talks: a key pair from the installed command.
+  const keys = run("npx", ["--no-install", "brokerless", "keygen", "--json"], app, 60_000)
+  t.equal(keys.status, 0, explain(keys))
+  t.match(JSON.parse(keys.stdout) as object, { publicKey: /^.{40}$/, secretKey: /^.{40}$/ })
+})
+
 // Typings: TypeScript written against zeromq.js (fixtures/typings: the main API, draft sockets,
 // the 5.x API) must type-check against zeromq itself (so it is real zeromq.js code), and then,
 // with only the import switched, against the installed brokerless: as an ES module (.mts) and

@@ -1,7 +1,7 @@
 // Outbox, dedup windows and the wire encoding without sockets: fake pipes, a fake clock.
 import t from "tap"
 import { MemoryJournal } from "../../lib/reliable/journal.js"
-import { Outbox, type OutboxPipe } from "../../lib/reliable/outbox.js"
+import { Outbox, type OutboxPipe, type OutboxStrategy } from "../../lib/reliable/outbox.js"
 import { Dedup, SenderWindow } from "../../lib/reliable/dedup.js"
 import { decodeAcks, decodeHeader, encodeAcks, encodeHeader, toRanges } from "../../lib/reliable/wire.js"
 import type { Message } from "../../lib/pipe/pipe.js"
@@ -21,10 +21,17 @@ class FakePipe implements OutboxPipe {
   }
 }
 
-/** Round robin over `pipes` (the LoadBalancer's pick()). */
-function roundRobin(pipes: FakePipe[]): () => FakePipe | undefined {
+/** Round robin over `pipes`, preferring connected ones other than `avoid` (LoadBalancer.pickPreferring). */
+function roundRobin(pipes: FakePipe[]): OutboxStrategy<FakePipe> {
   let next = 0
-  return () => (pipes.length === 0 ? undefined : pipes[next++ % pipes.length])
+  return {
+    pickPreferring(avoid) {
+      const turn = pipes.map((_, i) => pipes[(next + i) % pipes.length]!)
+      const chosen = turn.find((p) => p !== avoid && p.connected) ?? turn.find((p) => p !== avoid) ?? turn.find((p) => p === avoid)
+      if (chosen !== undefined) next = pipes.indexOf(chosen) + 1
+      return chosen
+    },
+  }
 }
 
 function setup(pipes: FakePipe[], settings = { ackTimeout: 100, retries: -1, bufferSize: 10 }) {
@@ -182,7 +189,7 @@ t.test("outbox: recovered journal records are re-sent first, with their own seqs
   journal.append(5n, [Buffer.from("old")])
   const recovered = Object.assign(journal, { recovered: () => [{ seq: 5n, frames: [Buffer.from("old")] }] })
   const a = new FakePipe("a")
-  const outbox = new Outbox<FakePipe>(recovered, { ackTimeout: 100, retries: -1, bufferSize: 10 }, () => a)
+  const outbox = new Outbox<FakePipe>(recovered, { ackTimeout: 100, retries: -1, bufferSize: 10 }, roundRobin([a]))
   t.equal(outbox.size, 1)
   outbox.send([Buffer.from("new")])
   t.same(a.drain(outbox).map((w) => [seqOf(w), text(w)]), [[5, "old"], [6, "new"]])

@@ -224,3 +224,26 @@ t.test("wss: TLS with the wss* options (a self-signed certificate for localhost)
   stranger.connect(router.lastEndpoint!)
   t.ok((await refused).error, "a client that does not trust the certificate does not connect")
 })
+
+t.test("ws: a burst of large messages is handed to the WebSocket a window at a time, not a 256-message batch", async (t) => {
+  // Regression: the engine took up to 256 messages per batch whatever their size, so `ws`
+  // masked and queued ~256 MiB of 1 MiB messages at once and the receiver saw nothing for
+  // seconds (the ws benchmark row stalled). The most the sender's WebSocket holds when it is
+  // handed another message must stay near the 512 KiB write window.
+  const original = WebSocket.prototype.send
+  let most = 0
+  WebSocket.prototype.send = function (this: WebSocket, ...args: Parameters<WebSocket["send"]>) {
+    most = Math.max(most, this.bufferedAmount)
+    return original.apply(this, args)
+  } as WebSocket["send"]
+  t.teardown(() => { WebSocket.prototype.send = original })
+  const pull = new Pull()
+  const push = new Push({ linger: 0 })
+  t.teardown(() => { push.close(); pull.close() })
+  await pull.bind("ws://127.0.0.1:0/burst")
+  await connectTo(pull, push, pull.lastEndpoint!)
+  const big = Buffer.alloc(1 << 20, 5)
+  for (let i = 0; i < 24; i++) await push.send(big)
+  for (let i = 0; i < 24; i++) t.equal((await within(pull.receive(), 10_000, `message ${i}`))[0]!.length, big.length)
+  t.ok(most < 2 * (1 << 20), `at most ${(most / (1 << 20)).toFixed(2)} MiB waiting in the WebSocket before a send`)
+})

@@ -1,0 +1,49 @@
+// A socket's statistics counters (socket.stats()): plain integer fields, bumped in place on the
+// existing send/receive/drop paths. One object per socket, shared by reference with the
+// strategies that can drop (Distributor...), so counting costs one increment and never a lookup
+// or an allocation. Reading and shaping them into the public object is socket/stats.ts's job.
+
+/** Why a message was dropped instead of delivered. */
+export type DropReason = "hwm" | "noRoute" | "filtered" | "tooLarge"
+
+export class Counters {
+  /** The socket these count for (handed to the tracing seam with each drop). */
+  constructor(readonly owner: object | undefined = undefined) {}
+
+  sentMessages = 0
+  sentBytes = 0
+  receivedMessages = 0
+  receivedBytes = 0
+  /** A peer's queue was full (PUB/XPUB/RADIO, Router without `mandatory`). */
+  droppedHwm = 0
+  /** No peer with that routing id (Router without `mandatory`, Server). */
+  droppedNoRoute = 0
+  /** No subscriber wanted it (PUB side), or no subscription matched (SUB side). */
+  droppedFiltered = 0
+  /** A peer's message was over maxMessageSize: its connection was closed (libzmq does the same). */
+  droppedTooLarge = 0
+  /** Handshakes completed. */
+  connections = 0
+  /** Dials refused or failed, handshakes that failed. */
+  failed = 0
+  /** Reconnect attempts scheduled (connect:retry). */
+  reconnects = 0
+
+  /** Counts a drop; `hook` (the tracing seam) sees it only when something listens. */
+  drop(reason: DropReason, count = 1): void {
+    switch (reason) {
+      case "hwm": this.droppedHwm += count; break
+      case "noRoute": this.droppedNoRoute += count; break
+      case "filtered": this.droppedFiltered += count; break
+      case "tooLarge": this.droppedTooLarge += count; break
+    }
+    if (dropHook !== undefined) dropHook(this, reason, count)
+  }
+}
+
+/** Set by the Node entry's tracing module (diagnostics_channel) while someone subscribes. */
+let dropHook: ((counters: Counters, reason: DropReason, count: number) => void) | undefined
+
+export function setDropHook(hook: typeof dropHook): void {
+  dropHook = hook
+}
