@@ -7,6 +7,7 @@ export type { SocketOptions } from "./socket/options.js"
 export type { ConnectOptions } from "./socket/socket-base.js"
 export type { SocketStats, PeerStats } from "./socket/stats.js"
 export type { MessageMetadata } from "./socket/message-metadata.js"
+export { CHANNELS as diagnosticsChannels, enableMetrics, type ConnectionMessage, type DropMessage, type MeterProviderLike } from "./telemetry/index.js"
 export type { AdvertiseOptions, DiscoveryConfig, DiscoveryEvent } from "./discovery/index.js"
 export { Push, type PushOptions } from "./socket/push.js"
 export { Pull, type PullOptions } from "./socket/pull.js"
@@ -32,3 +33,5 @@ export { z85Encode, z85Decode } from "./security/z85.js"
  * "brokerless/draft", `curve` is pure JavaScript; pgm, tipc, norm and gssapi do not exist here.
  */
 export const capability = { ipc: true, pgm: false, tipc: false, norm: false, curve: true, gssapi: false, draft: true, ws: true, wss: true } as const
+export { Context, context, type ContextOptions } from "./socket/context.js"
+export { Socket, type SocketConstructorOptions } from "./socket/socket-class.js"

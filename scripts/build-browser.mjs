@@ -26,6 +26,7 @@ const browserPlugin = {
   name: "brokerless-browser",
   setup(b) {
     b.onResolve({ filter: /ws-transport\.js$/ }, () => ({ path: join(root, "lib", "transport", "ws-browser.ts") }))
+    b.onResolve({ filter: /zmqjs-compat\.js$/ }, () => ({ path: join(root, "lib", "socket", "zmqjs-compat-browser.ts") }))
     b.onResolve({ filter: /.*/ }, (args) => {
       if (SHIMS[args.path]) return { path: join(shims, SHIMS[args.path]) }
       if (PACKAGES[args.path]) return b.resolve(PACKAGES[args.path], { resolveDir: root, kind: args.kind })

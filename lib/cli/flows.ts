@@ -100,7 +100,8 @@ async function duplex(ctx: FlowContext): Promise<void> {
   let inputDone = false
   let stop: (() => void) | undefined
   const stopped = new Promise<void>((resolve) => (stop = resolve))
-  const check = () => { if (flags.count === undefined && inputDone && received >= sent) stop!() }
+  // Nothing sent (xsub, xpub, a listening dealer): keep printing, as sub does.
+  const check = () => { if (flags.count === undefined && inputDone && sent > 0 && received >= sent) stop!() }
   const sending = (async () => {
     let first = true
     for await (const frames of messages(args, undefined, opts)) {
@@ -120,5 +121,8 @@ async function duplex(ctx: FlowContext): Promise<void> {
     }
     stop!()
   })()
+  // The loser is cancelled by the close that follows: its rejection is expected, not news.
+  sending.catch(() => undefined)
+  receiving.catch(() => undefined)
   await Promise.race([stopped, sending.then(() => stopped), receiving])
 }

@@ -2,6 +2,8 @@
 // options from socket-options.ts), plus keygen, monitor, discover and bench. Commander is used
 // for what it does well (parsing, per-command --help, usage errors); exit codes are ours (main.ts).
 import { Command } from "commander"
+import { addBenchCommands } from "./bench-command.js"
+import { addDiscoverCommand } from "./discover.js"
 import { addKeygenCommand } from "./keygen.js"
 import { addMonitorCommand } from "./monitor.js"
 import { addSocketOptions, type SocketFlags } from "./socket-options.js"
@@ -39,6 +41,8 @@ export function buildProgram(version: string): Command {
   }
   addKeygenCommand(program)
   addMonitorCommand(program)
+  addDiscoverCommand(program)
+  addBenchCommands(program)
   return program
 }
 

@@ -26,7 +26,9 @@ export async function runSocketCommand(type: string, args: string[], flags: Sock
   process.once("SIGTERM", interrupt)
   whenStdoutGone(interrupt)
   try {
-    await Promise.race([runRole(spec.role, { cli: opened.cli, flags, args: messages }), interrupted])
+    const running = runRole(spec.role, { cli: opened.cli, flags, args: messages })
+    running.catch(() => undefined) // after an interrupt, the close cancels it: expected
+    await Promise.race([running, interrupted])
   } catch (error) {
     // After a timeout nothing queued is worth waiting for; after bad input, what was sent goes.
     if ((error as { code?: unknown }).code === "EAGAIN") (opened.cli.socket as unknown as { linger: number }).linger = 0

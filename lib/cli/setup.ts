@@ -51,8 +51,11 @@ export async function openSocket(type: string, flags: SocketFlags, topics: reado
   return {
     cli,
     close: async () => {
-      if (flags.stats) printStats(socket)
+      // Goodbyes first, sent before the process exits, so browsers drop us at once.
+      if (flags.advertise !== undefined) await socket.unadvertise(flags.advertise).catch(() => undefined)
+      // After lingering, so the counts include the messages that were still queued.
       await closed(socket)
+      if (flags.stats) printStats(socket)
       await printing
       zap?.close()
     },
@@ -82,9 +85,7 @@ export async function printEvents(socket: SocketBase, write: (line: string) => v
   for await (const event of socket.events) write(eventLine(event))
 }
 
-/**
- * The --stats hook: socket.stats() where this version of the library has it (issue 15 point 2).
- */
+/** --stats: socket.stats() as one JSON line (the counters; the peers list is empty once closed). */
 export function printStats(socket: SocketBase): void {
   const stats = (socket as unknown as { stats?: () => unknown }).stats
   if (typeof stats !== "function") return note("stats: socket.stats() is not available in this version")

@@ -128,11 +128,11 @@ export class Pipe {
   lastActivity = 0
   /** The endpoint string this pipe belongs to (bound or connected), for events and disconnect. */
   readonly endpoint: string
-  readonly sendHwm: number
-  readonly receiveHwm: number
+  sendHwm: number
+  receiveHwm: number
   private readPaused = false
-  private readonly sendLwm: number
-  private readonly receiveLwm: number
+  private sendLwm: number
+  private receiveLwm: number
   private readonly conflateOut: boolean
   private readonly conflateIn: boolean
 
@@ -150,6 +150,31 @@ export class Pipe {
     this.receiveHwm = this.conflateIn ? 0 : receiveHwm
     this.sendLwm = lowWaterMark(this.sendHwm)
     this.receiveLwm = lowWaterMark(this.receiveHwm)
+  }
+
+  /**
+   * New high-water marks for a live pipe (options set after connect, as libzmq >= 4.2 applies
+   * them); a conflated queue keeps its own rule (never full). Lowering takes effect at the next
+   * write/deliver; raising may make the pipe writable or resume reading at once.
+   */
+  setHighWaterMarks(sendHwm: number, receiveHwm: number): void {
+    if (!this.conflateOut) {
+      this.sendHwm = sendHwm
+      this.sendLwm = lowWaterMark(sendHwm)
+      if (sendHwm > 0 && this.outbound.length >= sendHwm) this.writable = false
+      else if (!this.writable) {
+        this.writable = true
+        if (!this.terminated) this.owner.onPipeWritable(this)
+      }
+    }
+    if (!this.conflateIn) {
+      this.receiveHwm = receiveHwm
+      this.receiveLwm = lowWaterMark(receiveHwm)
+      if (this.readPaused && (receiveHwm === 0 || this.inbound.length < receiveHwm)) {
+        this.readPaused = false
+        this.engine?.resumeReading()
+      }
+    }
   }
 
   /** True when the pipe has a live, handshaken connection. */

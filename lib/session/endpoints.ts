@@ -121,6 +121,9 @@ export class SocketEndpoints {
     dialer.stop()
   }
 
+  /** Bound, connected, or a bind/unbind in flight. */
+  get inUse(): boolean { return this.bindBusy || this.listeners.length > 0 || this.dialers.size > 0 }
+
   bound(): string[] {
     return this.listeners.map((l) => l.endpoint)
   }

@@ -5,7 +5,7 @@
 import { decodeFromWire, encodeForWire, type CodecName } from "../codec/message-codec.js"
 import { zmqError, type ZmqError } from "../errors.js"
 import { takeLastRead, type Message } from "../pipe/pipe.js"
-import { immediateSend } from "../util/burst.js"
+import { immediateReceive, immediateSend } from "../util/burst.js"
 import type { Counters } from "../util/counters.js"
 import type { OptionValues } from "./options.js"
 import { attachMetadata } from "./message-metadata.js"
@@ -66,7 +66,7 @@ export class MessageFlow {
     if (this.host.closed) return Promise.reject(zmqError("EBADF", "Socket is closed"))
     if (this.parkedReceive.waiting) throw zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time")
     const value = this.nextIncoming()
-    if (value !== NOTHING) return Promise.resolve(value)
+    if (value !== NOTHING) return immediateReceive(value)
     const timeout = this.options.receiveTimeout
     if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "No message available"))
     const parked = this.parkedReceive.park(undefined, timeout, "receive")

@@ -31,6 +31,8 @@ interface OptionSpec {
   readonly only?: readonly SocketType[]
   /** Smallest accepted integer (default -1: libzmq uses -1 for "infinite"/"none"). */
   readonly min?: number
+  /** Largest accepted integer (default 2^31-1). */
+  readonly max?: number
   /** Only the constructor may set it; setting the property later throws EINVAL. */
   readonly fixed?: boolean
 }
@@ -59,7 +61,7 @@ export const OPTION_TABLE = {
   heartbeatTimeout: { kind: "int", default: -1 },
   heartbeatTimeToLive: { kind: "int", default: 0, min: 0 },
   handshakeInterval: { kind: "int", default: 30000, min: 0 },
-  maxMessageSize: { kind: "int", default: -1 },
+  maxMessageSize: { kind: "int", default: -1, max: Number.MAX_SAFE_INTEGER }, // libzmq: int64
   immediate: { kind: "bool", default: false },
   routingId: { kind: "routingId", default: null, only: ROUTING },
   probeRouter: { kind: "bool", default: false, only: ["ROUTER", "DEALER", "REQ"] },
@@ -186,7 +188,7 @@ function validateKind(name: OptionName, value: unknown): unknown {
   switch (spec.kind) {
     case "int":
       if (typeof value !== "number") throw new TypeError(`Option ${name} must be a number`)
-      if (!Number.isInteger(value) || value < (spec.min ?? -1) || value > 2 ** 31 - 1) {
+      if (!Number.isInteger(value) || value < (spec.min ?? -1) || value > (spec.max ?? 2 ** 31 - 1)) {
         throw zmqError("EINVAL", `Invalid value ${value} for option ${name}`)
       }
       return value

@@ -13,7 +13,9 @@ import type { AdvertiseOptions } from "../discovery/index.js"
 import type { ConnectionOwner } from "../session/connection-owner.js"
 import type { BindOptions } from "../session/ws-session.js"
 import { SocketEndpoints } from "../session/endpoints.js"
-import { CONFLATED_QUEUES, defaultOptions, hasOption, installOptionAccessors, setOption, type OptionValues } from "./options.js"
+import { CONFLATED_QUEUES, OPTION_TABLE, defaultOptions, installOptionAccessors, type OptionName, type OptionValues } from "./options.js"
+import { applyConstructorOptions, installZmqjsCompat, releaseContext } from "./zmqjs-compat.js"
+import { installLiveOptions } from "./live-options.js"
 import { ConnectionConfig, connectRoutingId, type ConnectOptions } from "./connection-config.js"
 import { Linger } from "./linger.js"
 import { MessageFlow } from "./message-flow.js"
@@ -57,13 +59,19 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     }, this.options, this.counters)
     this.settings = new ConnectionConfig(type, this.options, () =>
       this.extension ? [...this.readyProperties(), ...this.extension.properties] : this.readyProperties())
-    for (const [name, value] of Object.entries(options)) {
-      if (!hasOption(type, name)) throw new TypeError(`Unknown option ${name} for a ${type} socket`)
-      setOption(this.options, name, value)
-    }
+    applyConstructorOptions(this, this.options, options)
   }
 
   get closed(): boolean { return this.isClosed }
+
+  /** Options set after connect: the high-water marks apply to existing pipes (live-options.ts). */
+  applyHighWaterMarks(): void {
+    for (const pipe of this.pipes) pipe.setHighWaterMarks(this.options.sendHighWaterMark, this.options.receiveHighWaterMark)
+    this.wakeSender()
+  }
+
+  /** Bound, connected, or a bind/unbind in flight (options set now warn; internal). */
+  get endpointsInUse(): boolean { return this.endpoints.inUse }
 
   /** A receive() now would resolve at once. */
   get readable(): boolean { return !this.isClosed && this.xhasIn }
@@ -245,6 +253,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
     // zeromq.js: a close() during bind/unbind takes effect once that operation has settled.
     if (this.endpoints.busy) return void (this.closeRequested = true)
     this.isClosed = true
+    releaseContext(this)
     this.flow.cancel(zmqError("EAGAIN", "Socket was closed"))
     this.closing()
     if (!this.lingering.start(this.options.linger)) return this.terminate()
@@ -296,4 +305,5 @@ installOptionAccessors(
   (socket) => (socket as unknown as { options: OptionValues }).options,
   (socket) => (socket as SocketBase).type,
 )
-
+installLiveOptions(SocketBase.prototype)
+installZmqjsCompat(SocketBase.prototype, Object.keys(OPTION_TABLE) as OptionName[])

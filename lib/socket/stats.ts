@@ -4,7 +4,7 @@
 // rare, so the dialers and listeners need no counting code of their own.
 import type { SocketEvent } from "../events.js"
 import type { Pipe } from "../pipe/pipe.js"
-import type { Counters } from "../util/counters.js"
+import { traceHooks, type Counters } from "../util/counters.js"
 
 /** One peer (one pipe): a live connection, or a connect()ed endpoint waiting to (re)connect. */
 export interface PeerStats {
@@ -78,8 +78,9 @@ function peerStats(pipe: Pipe): PeerStats {
   }
 }
 
-/** Connection counters, from the events the socket emits anyway. */
+/** Connection counters, from the events the socket emits anyway; and the tracing seam. */
 export function countEvent(c: Counters, event: SocketEvent): void {
+  traceHooks.event?.(c, event)
   switch (event.type) {
     case "handshake": c.connections++; return
     case "connect:retry":

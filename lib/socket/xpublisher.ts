@@ -124,8 +124,12 @@ export abstract class PublisherCore extends SocketBase {
     if (hwm === 0 || this.notices.length < hwm) this.notices.push({ message, pipe })
   }
 
+  // libzmq xpub xpipe_terminated: the last owner of a prefix leaving cancels it. A receive()
+  // parked meanwhile must hear of it: nothing else wakes it on this path (no pipe became readable).
   private forget(pipe: Pipe): void {
-    for (const prefix of this.table.removeOwner(pipe, this.rules)) this.notify([Buffer.concat([CANCEL, prefix])], undefined)
+    const cancelled = this.table.removeOwner(pipe, this.rules)
+    for (const prefix of cancelled) this.notify([Buffer.concat([CANCEL, prefix])], undefined)
+    if (cancelled.length > 0) this.wakeReceiver()
   }
 }
 

@@ -2,13 +2,16 @@
 // existing send/receive/drop paths. One object per socket, shared by reference with the
 // strategies that can drop (Distributor...), so counting costs one increment and never a lookup
 // or an allocation. Reading and shaping them into the public object is socket/stats.ts's job.
+import type { SocketEvent } from "../events.js"
 
 /** Why a message was dropped instead of delivered. */
 export type DropReason = "hwm" | "noRoute" | "filtered" | "tooLarge"
 
 export class Counters {
   /** The socket these count for (handed to the tracing seam with each drop). */
-  constructor(readonly owner: object | undefined = undefined) {}
+  constructor(readonly owner: object | undefined = undefined) {
+    traceHooks.socket?.(this)
+  }
 
   sentMessages = 0
   sentBytes = 0
@@ -29,7 +32,7 @@ export class Counters {
   /** Reconnect attempts scheduled (connect:retry). */
   reconnects = 0
 
-  /** Counts a drop; `hook` (the tracing seam) sees it only when something listens. */
+  /** Counts a drop, and tells the tracing seam (diagnostics_channel "brokerless:drop"). */
   drop(reason: DropReason, count = 1): void {
     switch (reason) {
       case "hwm": this.droppedHwm += count; break
@@ -37,13 +40,25 @@ export class Counters {
       case "filtered": this.droppedFiltered += count; break
       case "tooLarge": this.droppedTooLarge += count; break
     }
-    if (dropHook !== undefined) dropHook(this, reason, count)
+    traceHooks.drop?.(this, reason, count)
   }
 }
 
-/** Set by the Node entry's tracing module (diagnostics_channel) while someone subscribes. */
-let dropHook: ((counters: Counters, reason: DropReason, count: number) => void) | undefined
+/**
+ * The tracing seam. The Node entry (telemetry/) installs these; the browser build never does, so
+ * it carries neither node:diagnostics_channel nor OpenTelemetry. Each hook is called only where
+ * something already happens rarely (a socket made, a connection event, a drop).
+ */
+export interface TraceHooks {
+  /** A socket was created (its counters, with the socket as `owner`). */
+  socket?(counters: Counters): void
+  /** A connection event the socket emitted. */
+  event?(counters: Counters, event: SocketEvent): void
+  drop?(counters: Counters, reason: DropReason, count: number): void
+}
 
-export function setDropHook(hook: typeof dropHook): void {
-  dropHook = hook
+export const traceHooks: TraceHooks = {}
+
+export function installTraceHooks(hooks: TraceHooks): void {
+  Object.assign(traceHooks, hooks)
 }

@@ -24,7 +24,7 @@ export const FLOORS: Readonly<Record<string, number>> = {
   "socket/": 7,
   // top: entry points (the package, and the cli, compat, draft and browser builds)
   "index.ts": 8, "draft.ts": 8, "compat.ts": 8, "v5-compat.ts": 8, "cli.ts": 8, "browser.ts": 8,
-  "cli/": 8, "compat/": 8, "draft/": 8, "browser/": 8,
+  "cli/": 8, "compat/": 8, "draft/": 8, "browser/": 8, "telemetry/": 8,
 }
 
 export interface ImportEdge {

@@ -111,3 +111,13 @@ t.test("bad input lines fail with exit 1 and say why", async (t) => {
   t.equal(await pull.exited(), 0)
   t.same(pull.lines(), ["A"])
 })
+
+t.test("xpub prints the subscriptions of an xsub; a receiver with nothing to receive times out with exit 1", async (t) => {
+  const ep = ipc()
+  const xpub = cli(t, ["xpub", "-b", ep, "-n", "1", "-f", "quoted", "-t", "20000"])
+  const xsub = cli(t, ["xsub", "-c", ep, "-t", "3000", "news"])
+  t.equal(await xpub.exited(), 0, xpub.stderr)
+  t.same(xpub.lines(), ['"\\x01news"'])
+  t.equal(await xsub.exited(), 1)
+  t.match(xsub.stderr, /timed out after 3000 ms/)
+})
