@@ -7,8 +7,12 @@ import type { ReadHook, ReadTarget } from "../transport/read-hook.js"
 import type { FrameDecoder } from "../zmtp/decoder.js"
 import { ReadSlab } from "./read-slab.js"
 
-/** Frames missing at least this much are read straight into their buffer. */
-const DIRECT_READ_MIN = 64 * 1024
+/**
+ * Frames missing at least this much are read straight into their buffer. At most a slab read's least room (16 KiB), so that
+ * a 64 KiB message (a frame a little larger: a header, or a CURVE box) whose first read also
+ * brought its header gets the rest in place rather than through the slab and a copy.
+ */
+const DIRECT_READ_MIN = 16 * 1024
 
 export interface ReaderHost {
   /** Octets arrived (greeting, handshake or frames). */

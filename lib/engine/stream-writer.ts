@@ -114,8 +114,9 @@ export class StreamWriter {
     else pipe.owner.onPipeDrained(pipe)
   }
 
-  private write(buffers: Buffer[]): void {
+  private write(encoded: Buffer[]): void {
     const stream = this.stream
+    const buffers = joinAdjacent(encoded)
     if (buffers.length === 1) {
       stream.write(buffers[0]!)
     } else {
@@ -132,4 +133,23 @@ export class StreamWriter {
     this.blocked = false
     if (this.pipe !== undefined) this.flush()
   }
+}
+
+/**
+ * Merges buffers that are adjacent views of one allocation (a boxing session seals a batch into
+ * one buffer, frame by frame): one write instead of one per frame.
+ */
+function joinAdjacent(buffers: Buffer[]): Buffer[] {
+  if (buffers.length < 2) return buffers
+  const out: Buffer[] = [buffers[0]!]
+  for (let i = 1; i < buffers.length; i++) {
+    const previous = out[out.length - 1]!
+    const next = buffers[i]!
+    if (previous.buffer === next.buffer && previous.byteOffset + previous.length === next.byteOffset) {
+      out[out.length - 1] = Buffer.from(previous.buffer, previous.byteOffset, previous.length + next.length)
+    } else {
+      out.push(next)
+    }
+  }
+  return out
 }

@@ -28,6 +28,11 @@ interface Primitives {
   boxAfter(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array
   openAfter(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null
   /**
+   * openAfter that writes the plaintext over the box's ciphertext, from box[16] on: no
+   * plaintext buffer per message. False (box unchanged) when the box does not open.
+   */
+  openInPlace(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean
+  /**
    * boxAfter of [flags, ...body] written into out at offset (17 + body.length octets): a CURVE
    * MESSAGE sealed straight into its frame, without a plaintext or box copy in between.
    */
@@ -37,6 +42,8 @@ interface Primitives {
 
 /** Poly1305 MAC octets in front of every box. */
 const MAC_SIZE = 16
+/** Up to this many octets, a loop copies faster than a typed-array view and set(). */
+const SMALL_COPY = 64
 
 const TWEETNACL: Primitives = {
   name: "tweetnacl",
@@ -45,6 +52,11 @@ const TWEETNACL: Primitives = {
   beforenm: (publicKey, secretKey) => tweetnacl.box.before(publicKey, secretKey),
   boxAfter: (message, nonce, key) => tweetnacl.box.after(message, nonce, key),
   openAfter: (box, nonce, key) => tweetnacl.box.open.after(box, nonce, key),
+  openInPlace: (box, nonce, key) => {
+    const plain = tweetnacl.box.open.after(box, nonce, key)
+    if (plain) box.set(plain, MAC_SIZE)
+    return plain !== null
+  },
   sealInto: (out, offset, flags, body, nonce, key) => {
     const plain = new Uint8Array(1 + body.length)
     plain[0] = flags
@@ -113,23 +125,60 @@ function rawSealInto(raw: RawSodium, scratch: Scratch): Primitives["sealInto"] {
     const input = scratch.prepare(key, nonce, length)
     const heap = raw.HEAPU8
     heap[input] = flags
-    heap.set(body, input + 1)
     const output = scratch.output()
+    if (length > SMALL_COPY) {
+      heap.set(body, input + 1)
+      raw._crypto_box_easy_afternm(output, input, length, 0, scratch.nonce, scratch.key)
+      out.set(heap.subarray(output, output + length + MAC_SIZE), offset)
+      return
+    }
+    for (let i = 0; i < body.length; i++) heap[input + 1 + i] = body[i]!
     raw._crypto_box_easy_afternm(output, input, length, 0, scratch.nonce, scratch.key)
-    out.set(heap.subarray(output, output + length + MAC_SIZE), offset)
+    for (let i = 0; i < length + MAC_SIZE; i++) out[offset + i] = heap[output + i]!
   }
+}
+
+/** Opens box into the scratch output; its plaintext's offset in raw.HEAPU8, or -1. */
+function rawOpen(raw: RawSodium, scratch: Scratch, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): number {
+  if (box.length < MAC_SIZE) return -1
+  const input = scratch.prepare(key, nonce, box.length)
+  raw.HEAPU8.set(box, input)
+  const output = scratch.output()
+  return raw._crypto_box_open_easy_afternm(output, input, box.length, 0, scratch.nonce, scratch.key) === 0 ? output : -1
 }
 
 function rawOpenAfter(raw: RawSodium, scratch: Scratch): Primitives["openAfter"] {
   return (box, nonce, key) => {
-    if (box.length < MAC_SIZE) return null
-    const input = scratch.prepare(key, nonce, box.length)
-    raw.HEAPU8.set(box, input)
-    const output = scratch.output()
-    if (raw._crypto_box_open_easy_afternm(output, input, box.length, 0, scratch.nonce, scratch.key) !== 0) return null
+    const output = rawOpen(raw, scratch, box, nonce, key)
+    if (output < 0) return null
     const plain = Buffer.allocUnsafe(box.length - MAC_SIZE)
     plain.set(raw.HEAPU8.subarray(output, output + plain.length))
     return plain
+  }
+}
+
+function rawOpenInPlace(raw: RawSodium, scratch: Scratch): Primitives["openInPlace"] {
+  return (box, nonce, key) => {
+    const output = rawOpen(raw, scratch, box, nonce, key)
+    if (output < 0) return false
+    const length = box.length - MAC_SIZE
+    const heap = raw.HEAPU8
+    if (length > SMALL_COPY) {
+      box.set(heap.subarray(output, output + length), MAC_SIZE)
+    } else {
+      for (let i = 0; i < length; i++) box[MAC_SIZE + i] = heap[output + i]!
+    }
+    return true
+  }
+}
+
+function wrappedOpen(sodium: Sodium, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null {
+  // libsodium-wrappers throws where NaCl returns failure (wrong MAC, box shorter than a MAC)
+  if (box.length < MAC_SIZE) return null
+  try {
+    return sodium.crypto_box_open_easy_afternm(box, nonce, key)
+  } catch {
+    return null
   }
 }
 
@@ -146,14 +195,11 @@ function sodiumPrimitives(sodium: Sodium): Primitives {
     publicKeyOf: (secretKey) => sodium.crypto_scalarmult_base(secretKey),
     beforenm: (publicKey, secretKey) => sodium.crypto_box_beforenm(publicKey, secretKey),
     boxAfter: (message, nonce, key) => sodium.crypto_box_easy_afternm(message, nonce, key),
-    openAfter: scratch ? rawOpenAfter(raw!, scratch) : (box, nonce, key) => {
-      // libsodium-wrappers throws where NaCl returns failure (wrong MAC, box shorter than a MAC)
-      if (box.length < 16) return null
-      try {
-        return sodium.crypto_box_open_easy_afternm(box, nonce, key)
-      } catch {
-        return null
-      }
+    openAfter: scratch ? rawOpenAfter(raw!, scratch) : (box, nonce, key) => wrappedOpen(sodium, box, nonce, key),
+    openInPlace: scratch ? rawOpenInPlace(raw!, scratch) : (box, nonce, key) => {
+      const plain = wrappedOpen(sodium, box, nonce, key)
+      if (plain) box.set(plain, MAC_SIZE)
+      return plain !== null
     },
     sealInto: scratch ? rawSealInto(raw!, scratch) : (out, offset, flags, body, nonce, key) => {
       const plain = new Uint8Array(1 + body.length)
@@ -217,6 +263,7 @@ export const publicKeyOf = (secretKey: Uint8Array): Uint8Array => active.publicK
 export const beforenm = (publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array => active.beforenm(publicKey, secretKey)
 export const boxAfter = (message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array => active.boxAfter(message, nonce, key)
 export const openAfter = (box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null => active.openAfter(box, nonce, key)
+export const openInPlace = (box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean => active.openInPlace(box, nonce, key)
 export const sealInto = (out: Uint8Array, offset: number, flags: number, body: Uint8Array, nonce: Uint8Array, key: Uint8Array): void =>
   active.sealInto(out, offset, flags, body, nonce, key)
 export const randomBytes = (length: number): Uint8Array => active.randomBytes(length)

@@ -103,6 +103,8 @@ export class Listener implements EngineHost, InprocAcceptor {
     } else {
       const failure = handshakeFailure(close, this.endpoint)
       if (failure) this.owner.emit(failure)
+      // libzmq (stream_engine error()) reports every accepted connection's end, handshaken or not.
+      this.owner.emit({ type: "disconnect", address: this.endpoint, ...(close.error ? { error: close.error } : {}) })
     }
   }
 

@@ -39,6 +39,29 @@ t.test("libsodium and tweetnacl agree byte for byte", async (t) => {
 })
 
 for (const backend of ["libsodium", "tweetnacl"] as const) {
+  t.test(`${backend}: openInPlace leaves tweetnacl's plaintext over the ciphertext`, async (t) => {
+    await nacl.useNaclBackend(backend)
+    const key = nacl.randomBytes(32)
+    const nonce = nacl.randomBytes(24)
+    for (const size of SIZES) {
+      const message = tweetnacl.randomBytes(size)
+      const sealed = Uint8Array.from(tweetnacl.box.after(message, nonce, key))
+      const mac = sealed.slice(0, 16)
+      t.equal(nacl.openInPlace(sealed, nonce, key), true, `opens ${size} B`)
+      t.same(Buffer.from(sealed.subarray(16)), Buffer.from(message), `plaintext in place ${size} B`)
+      t.same(Buffer.from(sealed.subarray(0, 16)), Buffer.from(mac), "the MAC octets stay")
+    }
+    const sealed = Uint8Array.from(tweetnacl.box.after(Buffer.from("hello"), nonce, key))
+    sealed[20]! ^= 1
+    const before = Uint8Array.from(sealed)
+    t.equal(nacl.openInPlace(sealed, nonce, key), false, "tampered: false")
+    t.same(Buffer.from(sealed), Buffer.from(before), "a box that does not open is left as it was")
+    t.equal(nacl.openInPlace(new Uint8Array(15), nonce, key), false, "shorter than a MAC")
+    await nacl.useNaclBackend("libsodium")
+  })
+}
+
+for (const backend of ["libsodium", "tweetnacl"] as const) {
   t.test(`${backend}: a box that does not open is null, never a throw`, async (t) => {
     await nacl.useNaclBackend(backend)
     t.equal(nacl.naclBackend(), backend)
