@@ -32,12 +32,15 @@ const SYSTEM = "zeromq"
 const live = new Set<WeakRef<Counters>>()
 const retired = new Map<string, Totals>()
 let state: "idle" | "loading" | "on" | "off" = "idle"
+/** live.size at which closed and collected sockets are swept out (with no SDK nobody collects). */
+let sweepAt = 1024
 let binding: { meter: Meter; instruments: Instruments; callback: (result: BatchResult) => void } | undefined
 
 /** Tracing hook: a socket was made. The first one loads @opentelemetry/api (once). */
 export function socketCreated(counters: Counters): void {
   if (state === "off") return
   live.add(new WeakRef(counters))
+  if (live.size >= sweepAt) sweep()
   if (state !== "idle") return
   state = "loading"
   import("@opentelemetry/api").then(
@@ -74,6 +77,20 @@ export async function enableMetrics(options: { meterProvider?: MeterProviderLike
 }
 
 type Instruments = ReturnType<typeof createInstruments>
+
+/** Folds closed sockets into the retired totals and forgets collected ones; amortised O(1). */
+function sweep(): void {
+  for (const ref of live) {
+    const counters = ref.deref()
+    const owner = counters?.owner as Observed | undefined
+    if (counters === undefined || owner === undefined) live.delete(ref)
+    else if (owner.closed) {
+      add(retired, owner.type, totalsOf(counters))
+      live.delete(ref)
+    }
+  }
+  sweepAt = Math.max(1024, live.size * 2)
+}
 
 function bind(provider: MeterProviderLike): void {
   if (binding !== undefined) binding.meter.removeBatchObservableCallback(binding.callback, Object.values(binding.instruments))
