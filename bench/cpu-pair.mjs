@@ -1,0 +1,43 @@
+// CPU time per message of each side of a push/pull pair (tcp, optionally CURVE), from
+// process.cpuUsage() over the timed messages: on a machine shared with other jobs this varies far
+// less than messages per second, since time spent descheduled is not counted.
+// usage: node bench/cpu-pair.mjs brokerless|zeromq SIZE COUNT [CURVE=1|0]
+//   PROF=1: the receiver writes a --cpu-prof profile to /tmp/perf/prof2
+//   VG=name: the receiver runs under valgrind --tool=callgrind (/tmp/perf/cg.name)
+import { fork } from "node:child_process"
+const [lib, size, count, curve = "1"] = process.argv.slice(2)
+const S = { publicKey: "({yRM!-O3f7?HMlJ*jL#5>@bytVuRq6i-/>e8V}v", secretKey: "@bY-Rf3=]9e4{o)ilmTSlnT6W<:3K5IFOOvH{J(!" }
+const C = { publicKey: "OR]k5n{vDIg7W!}:&f0fkDwguCY2SC&%[]yr!n2e", secretKey: ")JAw5sFXtCDx[w4l7uO3Pw9&Y:[8]&f0qS3}!oTP" }
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3 }
+if (process.argv[6] === "child") {
+  const role = process.argv[7]
+  const m = await import(lib === "zeromq" ? "zeromq" : new URL("../dist/index.js", import.meta.url).href)
+  const L = m.Push ? m : m.default
+  const n = Number(count), buf = Buffer.alloc(Number(size), 97)
+  const sec = curve === "1" ? (role === "recv" ? { curveServer: true, curvePublicKey: S.publicKey, curveSecretKey: S.secretKey } : { curveServerKey: S.publicKey, curvePublicKey: C.publicKey, curveSecretKey: C.secretKey }) : {}
+  if (role === "recv") {
+    const s = new L.Pull({ linger: 0, ...sec }); await s.bind("tcp://127.0.0.1:0")
+    process.send({ ep: s.lastEndpoint })
+    await s.receive(); const c0 = cpu(), t0 = performance.now()
+    for (let i = 1; i < n; i++) await s.receive()
+    process.send({ recvCpu: cpu() - c0, wall: performance.now() - t0 }); s.close(); process.exit(0)
+  } else {
+    process.once("message", async ({ ep }) => {
+      const s = new L.Push({ linger: 0, ...sec }); s.connect(ep)
+      await s.send(buf); const c0 = cpu()
+      for (let i = 1; i < n; i++) await s.send(buf)
+      process.send({ sendCpu: cpu() - c0 })
+      process.once("message", () => { s.close(); process.exit(0) })
+    })
+  }
+} else {
+  const vg = process.env.VG ? { execPath: "valgrind", execArgv: ["--tool=callgrind", "--smc-check=all", `--callgrind-out-file=/tmp/perf/cg.${process.env.VG}`, process.execPath] } : {}
+  const r = fork(new URL(import.meta.url).pathname, [lib, size, count, curve, "child", "recv"], { execArgv: process.env.PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/perf/prof2"] : [], ...vg })
+  const { ep } = await new Promise((res) => r.once("message", res))
+  const s = fork(new URL(import.meta.url).pathname, [lib, size, count, curve, "child", "send"])
+  s.send({ ep })
+  const [a, b] = await Promise.all([new Promise((res) => r.once("message", res)), new Promise((res) => s.once("message", res))])
+  s.send({})
+  const n = Number(count)
+  console.log(`${lib} ${size}B curve=${curve}: wall ${(n / a.wall * 1000).toFixed(0)} msg/s; cpu us/msg send ${(b.sendCpu * 1000 / n).toFixed(2)} recv ${(a.recvCpu * 1000 / n).toFixed(2)}`)
+}
