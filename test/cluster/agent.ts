@@ -186,6 +186,17 @@ async function dealer(r: Extract<Role, { role: "dealer" }>): Promise<void> {
 }
 
 const role = JSON.parse(process.argv[2] ?? "{}") as Role
+// argv[3] = "memory:<ms>" (the soak, with node --expose-gc): every <ms>, a full GC, then the
+// heap as V8 sees it, so a leak shows apart from how lazily V8 gives memory back.
+const memoryEvery = Number(/^memory:(\d+)$/.exec(process.argv[3] ?? "")?.[1] ?? 0)
+const gc = (globalThis as { gc?: () => void }).gc
+if (memoryEvery > 0 && gc !== undefined) {
+  setInterval(() => {
+    gc()
+    const m = process.memoryUsage()
+    report("memory", { heapMb: m.heapUsed / 1e6, heapTotalMb: m.heapTotal / 1e6, externalMb: m.external / 1e6, rssMb: m.rss / 1e6 })
+  }, memoryEvery).unref()
+}
 const run = { pull, push, browse, pub, sub, radio, dish, rep, req, router, dealer }[role.role] as (r: Role) => Promise<void>
 run(role).then(() => {
   for (const s of sockets) s.close()

@@ -78,8 +78,10 @@ export class Agent {
   }
 }
 
-export function startAgent(bed: Bed, host: number, role: Role): Agent {
-  return new Agent(bed.spawn(host, process.execPath, [AGENT, JSON.stringify(role)]), host)
+/** `memoryEvery` (ms): the agent runs with --expose-gc and reports "memory" after a full GC that often. */
+export function startAgent(bed: Bed, host: number, role: Role, memoryEvery = 0): Agent {
+  const args = memoryEvery > 0 ? ["--expose-gc", AGENT, JSON.stringify(role), `memory:${memoryEvery}`] : [AGENT, JSON.stringify(role)]
+  return new Agent(bed.spawn(host, process.execPath, args), host)
 }
 
 /** Lines of an id log (missing file: none). */
