@@ -2,7 +2,7 @@
 // messages to the pattern, receive() takes them back and decodes them; each parks at most one
 // call that the pattern wakes when a pipe turns writable or readable (zeromq.js semantics:
 // EBUSY for a second waiting call, EAGAIN on timeout or when the timeout is 0).
-import { decodeFromWire, encodeForWire, type CodecName } from "../codec/message-codec.js"
+import { decodeFromWire, encodeForWire } from "../codec/message-codec.js"
 import { zmqError, type ZmqError } from "../errors.js"
 import { takeLastRead, type Message } from "../pipe/pipe.js"
 import { immediateReceive, immediateSend } from "../util/burst.js"
@@ -47,7 +47,7 @@ export class MessageFlow {
     // Thrown, not rejected, as zeromq.js does: a second concurrent send is a programming error.
     if (this.parkedSend.waiting) throw zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time")
     try {
-      const frames = encodeForWire(message, this.options.codec as CodecName, this.host.envelopeSize, this.options.maxMessageSize)
+      const frames = encodeForWire(message, this.options.codec, this.host.envelopeSize, this.options.maxMessageSize)
       if (this.host.trySend(frames)) {
         this.countSent(frames)
         return immediateSend()
@@ -133,7 +133,7 @@ export class MessageFlow {
       counters.receivedMessages++
       for (let i = 0; i < frames.length; i++) counters.receivedBytes += frames[i]!.length
       try {
-        const value = decodeFromWire(frames, this.options.codec as CodecName, this.host.envelopeSize)
+        const value = decodeFromWire(frames, this.options.codec, this.host.envelopeSize)
         if (withMetadata) attachMetadata(value, takeLastRead())
         return value
       } catch (error) {

@@ -4,11 +4,10 @@
 import { zmqError } from "../errors.js"
 import { SocketEvents, type SocketEvent } from "../events.js"
 import type { SocketExtension } from "../pipe/extension.js"
-import { Pipe, type Message, type PipeOwner } from "../pipe/pipe.js"
+import { Pipe, type PipeOwner } from "../pipe/pipe.js"
 import { Counters } from "../util/counters.js"
 import { KeepAlive } from "../util/keep-alive.js"
 import type { SocketType } from "../zmtp/compat.js"
-import type { PropertyList } from "../zmtp/metadata.js"
 import type { AdvertiseOptions } from "../discovery/index.js"
 import type { ConnectionOwner } from "../session/connection-owner.js"
 import type { BindOptions } from "../session/ws-session.js"
@@ -21,11 +20,12 @@ import { Linger } from "./linger.js"
 import { MessageFlow } from "./message-flow.js"
 import { connectedCount, waitForPeers } from "./peer-wait.js"
 import { SocketDiscovery } from "./socket-discovery.js"
+import { SocketHooks } from "./socket-hooks.js"
 import { collectStats, countEvent, type SocketStats } from "./stats.js"
 
 export type { ConnectOptions }
 
-export abstract class SocketBase implements PipeOwner, ConnectionOwner {
+export abstract class SocketBase extends SocketHooks implements PipeOwner, ConnectionOwner {
   readonly events = new SocketEvents()
   /** The endpoint of the last successful bind, resolved (ephemeral port filled in). */
   lastEndpoint: string | null = null
@@ -46,6 +46,7 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
   protected extension: SocketExtension | undefined
 
   protected constructor(readonly type: SocketType, options: object = {}) {
+    super()
     this.lingering = new Linger({ type, pipes: this.pipes, terminate: () => this.terminate() })
     this.options = defaultOptions(type)
     const self = this
@@ -78,27 +79,6 @@ export abstract class SocketBase implements PipeOwner, ConnectionOwner {
 
   /** A send() now would be queued at once. */
   get writable(): boolean { return !this.isClosed && this.xhasOut }
-
-  // ---- hooks for socket types ---------------------------------------------------------------
-
-  /** Queue the message now if the pattern can; false parks the send. May throw EFSM etc. */
-  protected abstract xsend(message: Message): boolean
-  /** Next message for the application, if any. */
-  protected abstract xreceive(): Message | undefined
-  /** A new pipe; false refuses it. */
-  protected abstract xattach(pipe: Pipe): boolean
-  protected abstract xdetach(pipe: Pipe): void
-  protected get xhasIn(): boolean { return false }
-  protected get xhasOut(): boolean { return false }
-  protected xconnected(_pipe: Pipe): boolean { return true }
-  protected xdisconnected(_pipe: Pipe): void {}
-  protected xreadable(_pipe: Pipe): void {}
-  protected xwritable(_pipe: Pipe): void {}
-  protected xcommand(_pipe: Pipe, _name: string, _data: Buffer): void {}
-  /** Frames before the payload that the codec leaves alone (Router: the routing id). */
-  protected get envelopeSize(): number { return 0 }
-  /** Extra READY properties (X- extensions). */
-  protected readyProperties(): PropertyList { return [] }
 
   // ---- endpoints ---------------------------------------------------------------------------
 

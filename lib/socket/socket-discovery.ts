@@ -80,7 +80,7 @@ export class SocketDiscovery {
   }
 
   private discoveryConfig(): DiscoveryConfig | null {
-    return this.options.discovery as DiscoveryConfig | null
+    return this.options.discovery
   }
 
   /** Bound endpoints changed: every advertisement re-announces. */
