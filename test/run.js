@@ -8,7 +8,9 @@ import { createInterface } from "node:readline"
 // Tests run compiled: tsc type-checks lib/ and test/ and emits both into build/test/, and tap
 // runs the .js files there (package.json "tap": no TypeScript loader, which cost about 2 s per
 // test file and per forked fixture). A type error counts as one failed test but does not stop
-// the run: tsc emits anyway.
+// the run: tsc emits anyway. package.json "tap" runs 3 files at once on 2 cores: most files wait
+// on sockets, timers and child processes, and one more job cut the quiet-machine run from 5m24s
+// to 2m55s (2026-12-03, 4776 passed either way).
 const OUT = "build/test"
 rmSync(OUT, { recursive: true, force: true })
 const tsc = ["--no-install", "tsc", "-p", "test/tsconfig.json", "--noEmit", "false", "--declaration", "false", "--outDir", OUT]
