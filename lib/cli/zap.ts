@@ -1,17 +1,16 @@
 // The PLAIN server's ZAP handler (RFC 27) for the command line: a Router at the process's
 // well-known inproc address that accepts one user/password pair, or everyone when none was
 // given (a test server), and refuses the rest with status 400.
+import { ZAP_ADDRESS } from "../session/zap-client.js"
 import { Router } from "../socket/router.js"
 
 export interface ZapHandler {
   close(): void
 }
 
-const ZAP_ENDPOINT = "inproc://zeromq.zap.01"
-
 export async function startZapHandler(user: string | undefined, password: string | undefined): Promise<ZapHandler> {
   const router = new Router()
-  await router.bind(ZAP_ENDPOINT)
+  await router.bind(ZAP_ADDRESS)
   void serve(router, user, password)
   return { close: () => router.close() }
 }

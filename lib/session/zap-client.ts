@@ -11,7 +11,8 @@ import { isCompatible } from "../zmtp/compat.js"
 import type { LocalIdentity } from "../zmtp/ready.js"
 
 const ZAP_NAME = "zeromq.zap.01"
-const ZAP_ADDRESS = `inproc://${ZAP_NAME}`
+/** Where a process's ZAP handler binds (RFC 27); a handler is a Router bound here. */
+export const ZAP_ADDRESS = `inproc://${ZAP_NAME}`
 const VERSION = "1.0"
 /** A handler that never answers: the request is dropped (the handshake timer ends the client). */
 const REQUEST_TIMEOUT_MS = 60_000

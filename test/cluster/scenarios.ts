@@ -30,6 +30,24 @@ function check(ok: boolean, message: string): void {
 }
 
 /** Cuts a host's link, then kills its processes: a host gone without a goodbye. */
+/**
+ * A Pull on host 1 binds `bind` and advertises `name`; a Push on host 2 connects to mdns://name and
+ * sends 200 messages; none may be lost. Returns the Push's ready and discovery:up reports.
+ */
+async function pushByName(ctx: Context, name: string, bind: string, prefix: string) {
+  const log = join(ctx.dir, `${name}.log`)
+  const sent = join(ctx.dir, `${name}-sent.log`)
+  const pull = agent(ctx, 1, { role: "pull", bind, advertise: name, log })
+  await pull.waitFor("ready", 30_000)
+  const push = agent(ctx, 2, { role: "push", connect: [`mdns://${name}`], log: sent, count: 200, prefix })
+  const ready = await push.waitFor("ready", 30_000)
+  const up = await push.waitFor("discovery:up", 15_000)
+  await push.waitFor("drained", 20_000)
+  const r = account([sent], [log])
+  check(r.lost === 0 && r.sent === 200, `sent ${r.sent}, lost ${r.lost}`)
+  return { ready, up, endpoints: up.endpoints as string[] }
+}
+
 function vanish(ctx: Context, host: number): void {
   ctx.bed.cut(host)
   for (const a of ctx.agents) if (a.host === host) a.signal("SIGKILL")
@@ -188,20 +206,10 @@ const ipv6Only: Scenario = {
     for (const h of [1, 2]) ctx.bed.dropIpv4(h)
     const v4 = ctx.bed.run(1, "ip", ["-4", "addr", "show", "dev", "eth0"]).stdout.trim()
     check(v4 === "", `host 1 still has IPv4: ${v4}`)
-    const log = join(ctx.dir, "v6only.log")
-    const sent = join(ctx.dir, "v6only-sent.log")
     // A wildcard IPv6 bind is advertised as "tcp://*:7007"; the browser must fill in an IPv6
     // address (the AAAA record), as IPv4 multicast and addresses are gone from both hosts.
-    const pull = agent(ctx, 1, { role: "pull", bind: "tcp://[::]:7007", advertise: "v6only", log })
-    await pull.waitFor("ready", 30_000)
-    const push = agent(ctx, 2, { role: "push", connect: ["mdns://v6only"], log: sent, count: 200, prefix: "o" })
-    const ready = await push.waitFor("ready", 30_000)
-    const up = await push.waitFor("discovery:up", 15_000)
-    const endpoints = up.endpoints as string[]
+    const { up, ready, endpoints } = await pushByName(ctx, "v6only", "tcp://[::]:7007", "o")
     check(endpoints.length === 1 && endpoints[0] === "tcp://[fd42:b1c::1]:7007", `discovered ${JSON.stringify(endpoints)}`)
-    await push.waitFor("drained", 20_000)
-    const r = account([sent], [log])
-    check(r.lost === 0 && r.sent === 200, `sent ${r.sent}, lost ${r.lost}`)
     return `no IPv4 on either host: found over ff02::fb in ${up.t - ready.t} ms as ${endpoints[0]}, 200 messages, 0 lost`
   },
 }
@@ -209,16 +217,8 @@ const ipv6Only: Scenario = {
 const ipv6: Scenario = {
   name: "IPv6: discovery and tcp between hosts",
   async run(ctx) {
-    const log = join(ctx.dir, "v6.log")
-    const sent = join(ctx.dir, "v6-sent.log")
-    const pull = agent(ctx, 1, { role: "pull", bind: "tcp://[fd42:b1c::1]:7005", advertise: "v6", log })
-    await pull.waitFor("ready", 30_000)
-    const push = agent(ctx, 2, { role: "push", connect: ["mdns://v6"], log: sent, count: 200, prefix: "v" })
-    const up = await push.waitFor("discovery:up", 15_000)
-    await push.waitFor("drained", 20_000)
-    const r = account([sent], [log])
-    check(r.lost === 0 && r.sent === 200, `sent ${r.sent}, lost ${r.lost}`)
-    return `found by name in ${up.t - push.reports[0]!.t} ms, 200 messages over tcp://[fd42:b1c::1], 0 lost`
+    const { up, ready } = await pushByName(ctx, "v6", "tcp://[fd42:b1c::1]:7005", "v")
+    return `found by name in ${up.t - ready.t} ms, 200 messages over tcp://[fd42:b1c::1], 0 lost`
   },
 }
 
