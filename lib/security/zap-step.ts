@@ -22,7 +22,11 @@ export async function stepAfterZap(
     const status = Number(verdict.statusCode) || 400
     const error = zmqError("EACCES", `ZAP refused the client: ${verdict.statusCode} ${verdict.statusText}`, { status })
     return { kind: "fail", error, auth: true, reason: verdict.statusCode }
-  } catch (error) {
-    return { kind: "fail", error: error as ZmqError, auth: true, reason: "500" }
+  } catch (caught) {
+    const error = caught as ZmqError
+    // A reply that breaks RFC 27 is a protocol error on our side (libzmq: EPROTO, no ERROR sent);
+    // a handler that is missing or gone is an internal failure the client hears about as 500.
+    if (error.code.startsWith("ERR_ZAP_")) return { kind: "fail", error, auth: false }
+    return { kind: "fail", error, auth: true, reason: "500" }
   }
 }
