@@ -49,6 +49,20 @@ export type EventOfType<E extends EventType> = SocketEvent & { type: E } &
 
 type Listener = (event: SocketEvent) => void
 
+/** Our fields beyond zeromq.js's event shape (README "Events"). */
+const EXTRA_FIELDS = ["remote", "local", "peer"] as const
+
+/**
+ * Makes our extra fields non-enumerable: still readable (and typed), but code that deep-compares
+ * an event with zeromq.js's `{ type, address }`, spreads it or prints it as JSON sees only the
+ * fields zeromq.js has.
+ */
+function hideExtras(event: SocketEvent): void {
+  for (const key of EXTRA_FIELDS) {
+    if (Object.prototype.propertyIsEnumerable.call(event, key)) Object.defineProperty(event, key, { enumerable: false })
+  }
+}
+
 const MAX_QUEUED = 1000
 const EMITTER_MODE =
   "Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive()."
@@ -121,6 +135,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   /** Internal: publish an event. */
   emit(event: SocketEvent): void {
     if (this.ended) return
+    hideExtras(event)
     this.emitter.emit(event.type, event)
     const waiter = this.waiter
     if (waiter) {

@@ -50,7 +50,7 @@ async function runMonitor(endpoint: string, flags: MonitorFlags): Promise<void> 
     let n = 0
     for await (const event of socket.events) {
       if (flags.count !== undefined && n >= flags.count) continue // closing: drain quietly
-      await writeLine(flags.json ? JSON.stringify({ time: new Date().toISOString(), ...event, error: event.error && { code: event.error.code, message: event.error.message } }) : `${new Date().toISOString()} ${eventLine(event)}`)
+      await writeLine(flags.json ? JSON.stringify({ time: new Date().toISOString(), ...event, remote: event.remote, local: event.local, peer: event.peer, error: event.error && { code: event.error.code, message: event.error.message } }) : `${new Date().toISOString()} ${eventLine(event)}`)
       if (flags.count !== undefined && ++n >= flags.count) stop()
     }
   })()

@@ -37,7 +37,10 @@ export class SocketEndpoints {
     try {
       listener = endpoint.transport === "udp" ? await UdpBinding.open(this.owner, endpoint) : await Listener.open(this.owner, endpoint, options)
     } catch (error) {
-      this.owner.emit({ type: "bind:error", address, error: error as ZmqError })
+      // libzmq names the failed address without its scheme ("127.0.0.1:5555"), and says nothing
+      // for inproc; error.address keeps the whole endpoint.
+      const bare = address.slice(address.indexOf("://") + 3)
+      if (endpoint.transport !== "inproc") this.owner.emit({ type: "bind:error", address: bare, error: error as ZmqError })
       throw error
     } finally {
       this.bindBusy = false
@@ -47,7 +50,7 @@ export class SocketEndpoints {
       throw zmqError("EBADF", "Socket closed during bind", { address })
     }
     this.listeners.push(listener)
-    this.owner.emit({ type: "bind", address: listener.endpoint })
+    if (endpoint.transport !== "inproc") this.owner.emit({ type: "bind", address: listener.endpoint })
     return listener.endpoint
   }
 

@@ -62,7 +62,9 @@ export class Listener implements EngineHost, InprocAcceptor {
     this.closed = true
     if (this.requested.transport === "inproc") unbindInproc(this.requested.name, this)
     this.streamListener?.close()
-    this.owner.emit({ type: "close", address: this.endpoint })
+    // inproc has no listener to report on: libzmq (and so zeromq.js) emits no bind, accept or
+    // close for it. Its connections still get handshake/disconnect (README "Events").
+    if (this.requested.transport !== "inproc") this.owner.emit({ type: "close", address: this.endpoint })
   }
 
   /** Stops accepting and ends every connection accepted here. */
@@ -116,7 +118,6 @@ export class Listener implements EngineHost, InprocAcceptor {
       return undefined
     }
     this.inprocPipes.add(pipe)
-    this.owner.emit({ type: "accept", address })
     return pipe
   }
 

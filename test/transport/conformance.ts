@@ -77,7 +77,8 @@ export function declareTransportTests(t: Tap, transport: Transport): void {
     t.teardown(() => { push.close(); pull.close() })
     const endpoint = await marry(pull, push, transport)
     const gone = nextEvent(push, "disconnect")
-    const closed = nextEvent(pull, "close")
+    // inproc has no listener: no close event for it, as in libzmq.
+    const closed = transport === "inproc" ? undefined : nextEvent(pull, "close")
     await pull.unbind(endpoint)
     await Promise.all([gone, closed])
     await t.rejects(pull.unbind(endpoint), { code: "ENOENT" })
