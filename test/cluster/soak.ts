@@ -57,6 +57,7 @@ function judge(label: string, samples: Sample[], agent: Agent): { rows: string[]
   const rssSlope = slope(warm.map((x) => [x.min, x.rss]))
   const heap = agent.reports.filter((r) => r.ev === "memory").map((r) => ({
     min: (r.t - agent.reports[0]!.t) / 60_000, mb: r.heapMb as number, total: r.heapTotalMb as number, ext: r.externalMb as number,
+    spaces: (r.spaces ?? {}) as Record<string, number>,
   }))
   const heapWarm = heap.filter((x) => x.min >= minutes / 5)
   const heapSlope = slope(heapWarm.map((x) => [x.min, x.mb]))
@@ -67,6 +68,8 @@ function judge(label: string, samples: Sample[], agent: Agent): { rows: string[]
     rows: [
       [`${label} RSS MB / fds series`, series],
       [`${label} after GC: heap used / total / external series (MB)`, heap.map((x) => `${x.min.toFixed(1)}m ${x.mb.toFixed(1)}/${x.total.toFixed(0)}/${x.ext.toFixed(1)}`).join(", ")],
+      [`${label} after GC: committed new / old / large-object space series (MB)`, heap.map((x) =>
+        `${x.min.toFixed(1)}m ${(x.spaces.new_space ?? 0).toFixed(1)}/${(x.spaces.old_space ?? 0).toFixed(1)}/${(x.spaces.large_object_space ?? 0).toFixed(1)}`).join(", ")],
       [`${label} after warm-up: RSS first / last / slope`, `${first.rss} / ${last.rss} MB / ${rssSlope.toFixed(2)} MB/min`],
       [`${label} after warm-up: heap after GC first / last / slope`, heapWarm.length === 0 ? "no samples" :
         `${heapWarm[0]!.mb.toFixed(1)} / ${heapWarm.at(-1)!.mb.toFixed(1)} MB / ${heapSlope.toFixed(3)} MB/min`],
