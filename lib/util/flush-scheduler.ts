@@ -3,8 +3,16 @@
 // high-water-mark batch and a turn of the event loop between batches, so long bursts still let
 // timers and I/O run. A flush is never run from inside send() itself.
 
+import { sendLoopYielding } from "./burst.js"
+
 export interface Flushable {
   flush(): void
+  /**
+   * May this flush wait a turn because a send loop is about to add more (small messages queued,
+   * well below a batch)? One write per turn of a `for (;;) await send()` loop costs a syscall
+   * and a loopback delivery per 256 messages; waiting makes it one per ~1000.
+   */
+  mayWait?(): boolean
 }
 
 /**
@@ -26,6 +34,10 @@ export class FlushRequest implements Flushable {
     this.pending = false
     this.target.flush()
   }
+
+  mayWait(): boolean {
+    return this.target.mayWait?.() ?? false
+  }
 }
 
 let pending: Flushable[] = []
@@ -43,5 +55,9 @@ function runFlushes(): void {
   scheduled = false
   const batch = pending
   pending = []
-  for (const target of batch) target.flush()
+  const yielding = sendLoopYielding()
+  for (const target of batch) {
+    if (yielding && target.mayWait?.() === true) scheduleFlush(target)
+    else target.flush()
+  }
 }
