@@ -1,8 +1,10 @@
 // CPU time per message of each side of a push/pull pair (tcp, optionally CURVE), from
 // process.cpuUsage() over the timed messages: on a machine shared with other jobs this varies far
 // less than messages per second, since time spent descheduled is not counted.
-// usage: node bench/cpu-pair.mjs brokerless|zeromq SIZE COUNT [CURVE=1|0]
-//   PROF=1: the receiver writes a --cpu-prof profile to /tmp/perf/prof2
+// usage: node bench/cpu-pair.mjs brokerless|zeromq|DIR SIZE COUNT [CURVE=1|0]
+//   DIR: another checkout (its DIR/dist/index.js), e.g. a worktree of an older commit
+//   PROF=1 (or recv): the receiver writes a --cpu-prof profile to /tmp/perf/prof2;
+//   PROF=send: the sender, to /tmp/perf/prof-send; PROF=both: both
 //   VG=name: the receiver runs under valgrind --tool=callgrind (/tmp/perf/cg.name)
 import { fork } from "node:child_process"
 const [lib, size, count, curve = "1"] = process.argv.slice(2)
@@ -11,7 +13,8 @@ const C = { publicKey: "OR]k5n{vDIg7W!}:&f0fkDwguCY2SC&%[]yr!n2e", secretKey: ")
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3 }
 if (process.argv[6] === "child") {
   const role = process.argv[7]
-  const m = await import(lib === "zeromq" ? "zeromq" : new URL("../dist/index.js", import.meta.url).href)
+  const dist = lib === "brokerless" ? new URL("../dist/index.js", import.meta.url).href : new URL(`file://${lib.replace(/\/$/, "")}/dist/index.js`).href
+  const m = await import(lib === "zeromq" ? "zeromq" : dist)
   const L = m.Push ? m : m.default
   const n = Number(count), buf = Buffer.alloc(Number(size), 97)
   const sec = curve === "1" ? (role === "recv" ? { curveServer: true, curvePublicKey: S.publicKey, curveSecretKey: S.secretKey } : { curveServerKey: S.publicKey, curvePublicKey: C.publicKey, curveSecretKey: C.secretKey }) : {}
@@ -32,9 +35,10 @@ if (process.argv[6] === "child") {
   }
 } else {
   const vg = process.env.VG ? { execPath: "valgrind", execArgv: ["--tool=callgrind", "--smc-check=all", `--callgrind-out-file=/tmp/perf/cg.${process.env.VG}`, process.execPath] } : {}
-  const r = fork(new URL(import.meta.url).pathname, [lib, size, count, curve, "child", "recv"], { execArgv: process.env.PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/perf/prof2"] : [], ...vg })
+  const r = fork(new URL(import.meta.url).pathname, [lib, size, count, curve, "child", "recv"], { execArgv: ["1", "recv", "both"].includes(process.env.PROF) ? ["--cpu-prof", "--cpu-prof-interval=100", "--cpu-prof-dir=/tmp/perf/prof2"] : [], ...vg })
   const { ep } = await new Promise((res) => r.once("message", res))
-  const s = fork(new URL(import.meta.url).pathname, [lib, size, count, curve, "child", "send"])
+  const sendProf = ["send", "both"].includes(process.env.PROF) ? ["--cpu-prof", "--cpu-prof-interval=100", "--cpu-prof-dir=/tmp/perf/prof-send"] : []
+  const s = fork(new URL(import.meta.url).pathname, [lib, size, count, curve, "child", "send"], { execArgv: sendProf })
   s.send({ ep })
   const [a, b] = await Promise.all([new Promise((res) => r.once("message", res)), new Promise((res) => s.once("message", res))])
   s.send({})

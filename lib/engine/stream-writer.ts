@@ -18,6 +18,10 @@ const MAX_BATCHES_PER_FLUSH = 16
  * small messages holds little beyond its high-water mark.
  */
 const MIN_WRITE_WINDOW = 512 * 1024
+/** A scheduled flush may wait for a send loop while fewer messages than this are queued... */
+const WAIT_BELOW_MESSAGES = 1024
+/** ...and while they hold fewer octets than this (estimated from the oldest). */
+const WAIT_BELOW_BYTES = 64 * 1024
 
 export class StreamWriter {
   /** Set by start(): output flows only between start() and stop(). */
@@ -59,6 +63,19 @@ export class StreamWriter {
     const pipe = this.pipe
     if (pipe !== undefined && !pipe.writable && !this.flushing && !this.blocked) return this.flush()
     this.flushRequest.request()
+  }
+
+  /** Flushable.mayWait: small messages, well below a batch, and the connection idle. */
+  mayWait(): boolean {
+    const pipe = this.pipe
+    if (pipe === undefined || this.blocked || this.commands.length > 0 || pipe.commands.length > 0) return false
+    const queued = pipe.outbound.length
+    if (queued >= WAIT_BELOW_MESSAGES) return false
+    const oldest = pipe.outbound.peek()
+    if (oldest === undefined) return true
+    let size = 0
+    for (let i = 0; i < oldest.length; i++) size += oldest[i]!.length + 2
+    return size * queued < WAIT_BELOW_BYTES
   }
 
   flush(): void {

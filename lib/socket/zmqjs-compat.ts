@@ -153,15 +153,20 @@ function wrapSetter(prototype: object, name: string): void {
 /**
  * A new property reaching the end of a socket's prototype chain is an unknown option: throw as a
  * non-extensible object would. Fields are defined, not assigned, so they never get here.
+ * The Proxy goes last in the chain (just above Object.prototype): a lookup that passes through a
+ * Proxy gets no inline cache, so one between the socket classes (SocketBase -> SocketHooks) made
+ * every hook and getter call on the send and receive paths a slow lookup.
  */
 function sealInstances(prototype: object): void {
-  const end = new Proxy(Object.getPrototypeOf(prototype) as object, {
+  let last = prototype
+  for (let up = Object.getPrototypeOf(last) as object | null; up !== null && up !== Object.prototype; up = Object.getPrototypeOf(up) as object | null) last = up
+  const end = new Proxy(Object.getPrototypeOf(last) as object, {
     set(target, key, value, receiver) {
       if (typeof key === "string" && states.has(receiver as object)) throw unknownPropertyError(key)
       return Reflect.set(target, key, value, receiver)
     },
   })
-  Object.setPrototypeOf(prototype, end)
+  Object.setPrototypeOf(last, end)
 }
 
 function lookup(id: unknown): readonly [string, OptionIdType] {

@@ -14,7 +14,22 @@ export function immediateSend(): Promise<void> {
     return RESOLVED
   }
   burst = 0
-  return new Promise((resolve) => setImmediate(resolve))
+  sendYielding = true
+  return new Promise((resolve) => setImmediate(endYield, resolve))
+}
+
+// True from a send loop's yield until it resumes: the loop is known to go on sending, so a
+// flush in between may wait for more (util/flush-scheduler.ts) and write one larger batch.
+let sendYielding = false
+
+/** A send loop yielded in this turn and resumes in the check phase now running. */
+export function sendLoopYielding(): boolean {
+  return sendYielding
+}
+
+function endYield(resolve: () => void): void {
+  sendYielding = false
+  resolve()
 }
 
 function endBurst(): void {
