@@ -49,18 +49,13 @@ export type EventOfType<E extends EventType> = SocketEvent & { type: E } &
 
 type Listener = (event: SocketEvent) => void
 
-/** Our fields beyond zeromq.js's event shape (README "Events"). */
-const EXTRA_FIELDS = ["remote", "local", "peer"] as const
-
 /**
- * Makes our extra fields non-enumerable: still readable (and typed), but code that deep-compares
- * an event with zeromq.js's `{ type, address }`, spreads it or prints it as JSON sees only the
- * fields zeromq.js has.
+ * Our fields beyond zeromq.js's event shape (README "Events") are made non-enumerable: still
+ * readable (and typed), but code that deep-compares an event with zeromq.js's `{ type, address }`,
+ * spreads it or prints it as JSON sees only the fields zeromq.js has.
  */
 function hideExtras(event: SocketEvent): void {
-  for (const key of EXTRA_FIELDS) {
-    if (Object.prototype.propertyIsEnumerable.call(event, key)) Object.defineProperty(event, key, { enumerable: false })
-  }
+  for (const key of ["remote", "local", "peer"]) if (key in event) Object.defineProperty(event, key, { enumerable: false })
 }
 
 const MAX_QUEUED = 1000

@@ -3,7 +3,7 @@
 // As libzmq's session does (session_base_t::zap_connect), it holds one raw inproc pipe to the
 // handler and is that pipe's owner: requests are written into the pipe, replies settle pending
 // requests from onPipeReadable. No socket of our own, no polling; an idle process can exit.
-import { zmqError, type ZmqError } from "../errors.js"
+import { zmqError } from "../errors.js"
 import { linkToAcceptor, lookupInproc } from "../engine/inproc-engine.js"
 import { Pipe, type Message, type PipeOwner } from "../pipe/pipe.js"
 import type { Authenticator, ZapRequest, ZapVerdict } from "../security/mechanism.js"
@@ -108,35 +108,26 @@ class ZapClient implements PipeOwner {
   onPipeCommand(): void {}
 
   /**
-   * A reply: ["", "1.0", request id, status code, status text, user id, metadata]. A reply that
-   * breaks RFC 27 fails its request with the ERR_ZAP_* code libzmq reports for it (zap_client_t);
-   * the handshake then ends as a protocol error. A reply without a known request id is laid to
-   * the oldest pending request: handlers answer in order, and libzmq (one request at a time per
-   * connection) would fail that connection too.
+   * A reply: ["", "1.0", request id, status code, status text, user id, metadata]. One that
+   * breaks RFC 27 fails its request with the ERR_ZAP_* code libzmq's zap_client_t gives it, in
+   * libzmq's order of checks; the handshake then ends as a protocol error. Metadata may be left
+   * out (six frames, as older handlers send). A reply with an unknown request id is laid to the
+   * oldest pending request: handlers answer in order, and libzmq (one request at a time per
+   * connection) fails that connection too.
    */
   private settle(frames: Message): void {
-    const id = frames.length > 2 ? String(frames[2]) : ""
-    const known = this.pending.get(id)
+    const [, version, id = "", status = "", text = "", user = ""] = frames.map(String)
+    const known = this.pending.has(id)
     const key = known ? id : this.pending.keys().next().value
     const request = key === undefined ? undefined : this.pending.get(key)
     if (key === undefined || request === undefined) return
     this.pending.delete(key)
     clearTimeout(request.timer)
-    const fault = replyFault(frames, known !== undefined)
-    if (fault) request.reject(fault)
-    else request.resolve({ statusCode: String(frames[3]), statusText: String(frames[4]), userId: String(frames[5]) })
+    const fault = frames.length < 6 || frames.length > 7 || frames[0]!.length > 0 ? "MALFORMED_REPLY"
+      : version !== VERSION ? "BAD_VERSION"
+      : !known ? "BAD_REQUEST_ID"
+      : /^[2-5]00$/.test(status) ? "" : "INVALID_STATUS_CODE"
+    if (fault) request.reject(zmqError(`ERR_ZAP_${fault}`, `ZAP handler reply: ${frames.map(String).join("|").slice(0, 200)}`))
+    else request.resolve({ statusCode: status, statusText: text, userId: user })
   }
-}
-
-/** What is wrong with a ZAP reply, checked in libzmq's order; undefined for a good reply. */
-function replyFault(frames: Message, knownId: boolean): ZmqError | undefined {
-  // Metadata (the 7th frame) may be left out: older handlers send six frames.
-  if (frames.length < 6 || frames.length > 7 || frames[0]!.length !== 0) {
-    return zmqError("ERR_ZAP_MALFORMED_REPLY", `the ZAP handler sent a reply of ${frames.length} frames, not ["", version, id, status, text, user id, metadata]`)
-  }
-  if (String(frames[1]) !== VERSION) return zmqError("ERR_ZAP_BAD_VERSION", `the ZAP handler answered with version "${String(frames[1])}", not "${VERSION}"`)
-  if (!knownId) return zmqError("ERR_ZAP_BAD_REQUEST_ID", `the ZAP handler answered request "${String(frames[2])}", which was not asked`)
-  const status = String(frames[3])
-  if (!/^[2-5]00$/.test(status)) return zmqError("ERR_ZAP_INVALID_STATUS_CODE", `the ZAP handler answered with status "${status}", not 200, 300, 400 or 500`)
-  return undefined
 }
