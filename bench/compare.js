@@ -81,8 +81,10 @@ function buildRows() {
     [16, 6_000, 1_000],
     [4 * KiB, 4_000, 1_000],
   ]) {
-    for (const transport of ["tcp", "ws"]) rows.push({ scenario: "req/rep", kind: "latency", transport, size, count, quick, classes: ["Request", "Reply"] })
+    for (const transport of ["tcp", "ipc", "ws"]) rows.push({ scenario: "req/rep", kind: "latency", transport, size, count, quick, classes: ["Request", "Reply"] })
   }
+  // The latency tail under encryption (issue #14 asks for tcp, ipc and CURVE).
+  rows.push({ scenario: "req/rep, CURVE", kind: "latency", transport: "tcp", size: 16, curve: true, count: 6_000, quick: 1_000, classes: ["Request", "Reply"] })
   rows.push({
     scenario: "pub/sub x4",
     kind: "pubsub",

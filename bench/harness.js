@@ -221,9 +221,9 @@ async function latency(spawn, row, count, endpoint) {
   // A fresh Node process spends its first ~2000 round trips with V8 still compiling the hot path
   // (latency spikes of 0.2-1 ms); 3000 untimed ones keep that out of the steady-state p99.
   const warmup = Math.min(3000, Math.max(50, count))
-  const rep = spawn({ role: "rep", endpoint, count: count + warmup, size }, "replier")
+  const rep = spawn({ role: "rep", endpoint, count: count + warmup, size, curve: row.curve }, "replier")
   const ready = await rep.next("ready")
-  const req = spawn({ role: "req", endpoint: ready.endpoint, count, warmup, size }, "requester")
+  const req = spawn({ role: "req", endpoint: ready.endpoint, count, warmup, size, curve: row.curve }, "requester")
   const r = await req.next("result")
   const s = await rep.next("result")
   const total = count + warmup

@@ -112,10 +112,10 @@ async function load(spec) {
 const CURVE_SERVER = { publicKey: "({yRM!-O3f7?HMlJ*jL#5>@bytVuRq6i-/>e8V}v", secretKey: "@bY-Rf3=]9e4{o)ilmTSlnT6W<:3K5IFOOvH{J(!" }
 const CURVE_CLIENT = { publicKey: "OR]k5n{vDIg7W!}:&f0fkDwguCY2SC&%[]yr!n2e", secretKey: ")JAw5sFXtCDx[w4l7uO3Pw9&Y:[8]&f0qS3}!oTP" }
 
-/** CURVE options for this side: the receiving side is the server. */
+/** CURVE options for this side: the receiving (or replying) side is the server. */
 function securityOptions() {
   if (!cfg.curve) return {}
-  if (cfg.role === "recv" || cfg.role === "echo") return { curveServer: true, curvePublicKey: CURVE_SERVER.publicKey, curveSecretKey: CURVE_SERVER.secretKey }
+  if (cfg.role === "recv" || cfg.role === "echo" || cfg.role === "rep") return { curveServer: true, curvePublicKey: CURVE_SERVER.publicKey, curveSecretKey: CURVE_SERVER.secretKey }
   return { curveServerKey: CURVE_SERVER.publicKey, curvePublicKey: CURVE_CLIENT.publicKey, curveSecretKey: CURVE_CLIENT.secretKey }
 }
 

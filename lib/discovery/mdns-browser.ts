@@ -6,7 +6,8 @@
 import { hostname } from "node:os"
 import { acquireBonjour, type BonjourBrowser, type BonjourLease, type BonjourService, type Family, type MulticastDns } from "./bonjour-pool.js"
 import { PeerSet } from "./peer-set.js"
-import { concreteEndpoints, stringRecord, txtEndpoints } from "./txt.js"
+import { byLink } from "./on-link.js"
+import { concreteEndpoints, stringRecord, txtEndpoints, type WildcardHosts } from "./txt.js"
 import type { DiscoveryTarget } from "./target.js"
 
 // bonjour-service's SRV TTL (RFC 6762 section 10 recommends 120 s for host-bound records).
@@ -73,15 +74,15 @@ export class MdnsBrowse {
     if (txt.name !== this.name || this.stopping !== undefined) return
     const key = service.fqdn.toLowerCase()
     if ((this.family.get(key) ?? family) !== family) return // its address comes from the other stack
-    const host = family === 4 ? pickHost(service) : pickHost6(service)
-    if (host === undefined && !this.family.has(key)) return // no address here: wait for the other stack
+    const hosts = wildcardHosts(service, family)
+    if (hosts.any === undefined && !this.family.has(key)) return // no address here: wait for the other stack
     this.family.set(key, family)
     this.expired.delete(key)
     // Provisional: onResponse runs next for the same packet and sets the SRV record's real TTL.
     if (!this.expiresAt.has(key)) this.expiresAt.set(key, Date.now() + DEFAULT_SRV_TTL_MS)
     const sameHost = txt.host === hostname()
     this.peers.upsert({
-      key, instance: txt.id ?? key, endpoints: concreteEndpoints(txtEndpoints(txt), host, sameHost),
+      key, instance: txt.id ?? key, endpoints: concreteEndpoints(txtEndpoints(txt), hosts, sameHost),
       metadata: txt, ...(txt.type === undefined ? {} : { socketType: txt.type }),
     })
   }
@@ -134,24 +135,35 @@ export class MdnsBrowse {
 }
 
 /**
- * The address for a "tcp://*:port" endpoint: the source of the announcement first (it demonstrably
- * routes back to the peer, also in containers), then the service's A records, then AAAA.
+ * The addresses that fill in a peer's wildcard endpoints, from one announcement heard on the
+ * `family` stack: `v4` for "tcp://*:port" (an IPv4-only listener), `any` for "tcp://[::]:port"
+ * (a dual-stack one; the stack it was heard on is preferred).
  */
-function pickHost(service: BonjourService): string | undefined {
-  if (service.referer?.family === "IPv4") return service.referer.address
-  const addrs = service.addresses ?? []
-  return addrs.find((a) => !a.includes(":")) ?? addrs[0]
+function wildcardHosts(service: BonjourService, family: Family): WildcardHosts {
+  const v4 = pickHost4(service)
+  const v6 = pickHost6(service)
+  return { v4, any: family === 4 ? v4 ?? v6 : v6 ?? v4 }
 }
 
 /**
- * The address for a "tcp://*:port" endpoint heard over IPv6 multicast: a routable AAAA record
- * first (a link-local one needs a zone), then the announcement's source, which for a link-local
- * source carries its zone ("fe80::1%eth0").
+ * IPv4: the source of the announcement first (it demonstrably routes back to the peer, also in
+ * containers), then an A record on one of our subnets, then any A record.
+ */
+function pickHost4(service: BonjourService): string | undefined {
+  if (service.referer?.family === "IPv4") return service.referer.address
+  const { onLink, offLink } = byLink((service.addresses ?? []).filter((a) => !a.includes(":")))
+  return onLink[0] ?? offLink[0]
+}
+
+/**
+ * IPv6: a routable AAAA record on one of our subnets first, then the announcement's source
+ * (routes back; a link-local one carries its zone, "fe80::1%eth0"), then any AAAA record. A
+ * multi-homed peer announces the addresses of every interface, most of them on other LANs.
  */
 function pickHost6(service: BonjourService): string | undefined {
   const v6 = (service.addresses ?? []).filter((a) => a.includes(":"))
-  const routable = v6.find((a) => !/^fe80:/i.test(a))
-  if (routable !== undefined) return routable
+  const { onLink, offLink } = byLink(v6.filter((a) => !/^fe80:/i.test(a)))
+  if (onLink[0] !== undefined) return onLink[0]
   if (service.referer?.family === "IPv6") return service.referer.address
-  return v6[0]
+  return offLink[0] ?? v6[0]
 }

@@ -60,12 +60,16 @@ export function joinTcp(host: string, port: number): string {
   return host.includes(":") ? `tcp://[${host}]:${port}` : `tcp://${host}:${port}`
 }
 
-const WILDCARD = new Set(["", "*", "0.0.0.0", "::", "0:0:0:0:0:0:0:0"])
+/** "tcp://*:port" binds 0.0.0.0, as in libzmq: reachable over IPv4 only. */
+const WILDCARD_V4 = new Set(["", "*", "0.0.0.0"])
+/** "tcp://[::]:port" listens dual-stack in Node: reachable over either family. */
+const WILDCARD_ANY = new Set(["::", "0:0:0:0:0:0:0:0"])
 
 /**
- * Bound endpoints as a peer should see them. tcp on a wildcard host becomes "tcp://*:port"
- * unless `address` overrides every tcp host; ipc is kept (same-host peers); other schemes
- * (inproc, udp) are not reachable through a stream connect and are left out.
+ * Bound endpoints as a peer should see them. tcp on a wildcard host becomes "tcp://*:port" (an
+ * IPv4 wildcard) or "tcp://[::]:port" (either family), so a browser fills in an address of a
+ * family the peer listens on; `address` overrides every tcp host. ipc is kept (same-host
+ * peers); other schemes (inproc, udp) are not reachable through a stream connect and are left out.
  */
 export function advertisedEndpoints(bound: readonly string[], address?: string): string[] {
   const out: string[] = []
@@ -73,7 +77,7 @@ export function advertisedEndpoints(bound: readonly string[], address?: string):
     if (ep.startsWith("ipc://")) { out.push(ep); continue }
     const tcp = splitTcp(ep)
     if (tcp === undefined || tcp.port === 0) continue
-    const host = address ?? (WILDCARD.has(tcp.host) ? "*" : tcp.host)
+    const host = address ?? (WILDCARD_V4.has(tcp.host) ? "*" : WILDCARD_ANY.has(tcp.host) ? "::" : tcp.host)
     out.push(host === "*" ? `tcp://*:${tcp.port}` : joinTcp(host, tcp.port))
   }
   return [...new Set(out)]
@@ -83,20 +87,29 @@ export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\./.test(host) || /^::ffff:127\./i.test(host)
 }
 
+/** The peer's addresses that fill in its wildcard endpoints: `v4` for "*", `any` for "[::]". */
+export interface WildcardHosts {
+  readonly v4?: string | undefined
+  readonly any?: string | undefined
+}
+
 /**
- * Concrete endpoints for an advertised set. `hostAddress` replaces "*" (no address: skipped);
- * ipc and loopback endpoints are kept only when `sameHost`, since elsewhere they would reach the
- * wrong machine.
+ * Concrete endpoints for an advertised set. The peer's addresses replace its wildcards (no
+ * address of the family: skipped); ipc and loopback endpoints are kept only when `sameHost`,
+ * since elsewhere they would reach the wrong machine.
  */
-export function concreteEndpoints(
-  advertised: readonly string[], hostAddress: string | undefined, sameHost: boolean,
-): string[] {
+export function concreteEndpoints(advertised: readonly string[], hosts: WildcardHosts, sameHost: boolean): string[] {
   const out: string[] = []
   for (const ep of advertised) {
     if (ep.startsWith("ipc://")) { if (sameHost) out.push(ep); continue }
     const tcp = splitTcp(ep)
     if (tcp === undefined || tcp.port <= 0 || tcp.port > 65535) continue
-    if (tcp.host === "*") { if (hostAddress !== undefined) out.push(joinTcp(hostAddress, tcp.port)); continue }
+    const wildcard = tcp.host === "*" ? "v4" : WILDCARD_ANY.has(tcp.host) ? "any" : undefined
+    if (wildcard !== undefined) {
+      const host = hosts[wildcard]
+      if (host !== undefined) out.push(joinTcp(host, tcp.port))
+      continue
+    }
     if (isLoopback(tcp.host) && !sameHost) continue
     out.push(ep)
   }

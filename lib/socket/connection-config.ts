@@ -22,6 +22,8 @@ export interface ConnectOptions {
   routingId?: string
   /** mdns:// only: how the name is resolved (mDNS by default; static seeds or DNS SRV). */
   discovery?: DiscoveryConfig
+  /** mdns:// only: the network interface to browse on, a name ("eth1") or one of its IPv4 addresses. */
+  interface?: string
 }
 
 /** The routing id connect() gives the peer at an endpoint (Router only, ZMQ_CONNECT_ROUTING_ID). */

@@ -100,7 +100,7 @@ export abstract class SocketBase extends SocketHooks implements PipeOwner, Conne
   connect(address: string, options: ConnectOptions = {}): void {
     this.assertOpen()
     this.settings.assertSecurity()
-    if (address.startsWith("mdns://")) return this.mdns.browse(address, options.discovery)
+    if (address.startsWith("mdns://")) return this.mdns.browse(address, options.discovery, options.interface)
     this.endpoints.connect(address, connectRoutingId(this.type, options.routingId))
   }
 

@@ -63,11 +63,11 @@ export class SocketDiscovery {
   }
 
   /** connect("mdns://name"): browses for the name, with `discovery` or the socket's option. */
-  browse(address: string, discovery: DiscoveryConfig | undefined): void {
+  browse(address: string, discovery: DiscoveryConfig | undefined, iface?: string): void {
     const { name } = parseEndpoint(address, false) as { name: string }
     if (this.browses.has(name)) throw zmqError("EADDRINUSE", `Already connected to mdns://${name}`)
     const config = discovery ?? this.discoveryConfig()
-    this.browses.set(name, browse(this.target, name, config ? { discovery: config } : {}))
+    this.browses.set(name, browse(this.target, name, { ...(config ? { discovery: config } : {}), ...(iface === undefined ? {} : { interface: iface }) }))
   }
 
   /** disconnect("mdns://name"). */

@@ -80,7 +80,9 @@ export class Agent {
 
 /** `memoryEvery` (ms): the agent runs with --expose-gc and reports "memory" after a full GC that often. */
 export function startAgent(bed: Bed, host: number, role: Role, memoryEvery = 0): Agent {
-  const args = memoryEvery > 0 ? ["--expose-gc", AGENT, JSON.stringify(role), `memory:${memoryEvery}`] : [AGENT, JSON.stringify(role)]
+  // SOAK_NODE_ARGS: extra node flags for the watched agents (e.g. V8 heap limits, to test a cause).
+  const extra = (process.env.SOAK_NODE_ARGS ?? "").split(" ").filter((a) => a !== "")
+  const args = memoryEvery > 0 ? [...extra, "--expose-gc", AGENT, JSON.stringify(role), `memory:${memoryEvery}`] : [AGENT, JSON.stringify(role)]
   return new Agent(bed.spawn(host, process.execPath, args), host)
 }
 

@@ -167,6 +167,31 @@ export class Bed {
     }
   }
 
+  /**
+   * A second LAN (bridge br1 in the switch): the given hosts get eth1 with 198.19.0.<i>/24 and
+   * fd42:b1d::<i>/64, so they are multi-homed. removeLan() takes it away again.
+   */
+  addLan(hosts: number[]): void {
+    const sw = this.switchNs
+    ip(["-n", sw, "link", "add", "br1", "type", "bridge", "mcast_snooping", "0"])
+    ip(["-n", sw, "link", "set", "br1", "up"])
+    for (const i of hosts) {
+      const n = ["-n", this.host(i).ns]
+      ip(["link", "add", "eth1", "netns", this.host(i).ns, "type", "veth", "peer", "name", `q${i}`, "netns", sw])
+      ip(["-n", sw, "link", "set", `q${i}`, "master", "br1"])
+      ip(["-n", sw, "link", "set", `q${i}`, "up"])
+      ip([...n, "addr", "add", `198.19.0.${i}/24`, "dev", "eth1"])
+      ip([...n, "-6", "addr", "add", `fd42:b1d::${i}/64`, "dev", "eth1", "nodad"])
+      ip([...n, "link", "set", "eth1", "multicast", "on"])
+      ip([...n, "link", "set", "eth1", "up"])
+    }
+  }
+
+  removeLan(): void {
+    for (const h of this.hosts) ip(["-n", h.ns, "link", "del", "eth1"], true)
+    ip(["-n", this.switchNs, "link", "del", "br1"], true)
+  }
+
   destroy(): void {
     if (this.destroyed) return
     this.destroyed = true

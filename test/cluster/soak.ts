@@ -5,9 +5,10 @@
 // run), and their heap after a full GC (they run with --expose-gc and report it as often).
 // Growth is judged on the trend after warm-up (the first fifth of the run): the least-squares
 // slope of the heap after GC (what a leak grows; V8 returns memory to the OS lazily, so RSS alone
-// cannot tell a leak from a heap that has not settled yet), the RSS growth, and the fds. Fails on
-// any loss with reliable, a heap slope above HEAP_SLOPE_BOUND, RSS growth beyond RSS_BOUND_MB,
-// or more open fds at the end than at the start of the trend plus FD_SLACK.
+// cannot tell a leak from a heap that has not settled yet), the RSS outside V8's committed heap,
+// the RSS growth, and the fds. Fails on any loss with reliable, a heap slope above
+// HEAP_SLOPE_BOUND, RSS outside the heap growing beyond OUTSIDE_HEAP_BOUND_MB, RSS growth beyond
+// RSS_BOUND_MB, or more open fds at the end than at the start of the trend plus FD_SLACK.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -16,6 +17,9 @@ import { account, readIds, sleep, startAgent, type Agent } from "./agents.js"
 
 const RSS_BOUND_MB = 64
 const HEAP_SLOPE_BOUND = 0.5 // MB per minute after warm-up: 30 MB an hour would be a leak
+// RSS outside V8's committed heap (native buffers, code, libuv): a native leak grows it, while
+// V8 growing its young generation towards its fixed maximum after bursts does not (see docs).
+const OUTSIDE_HEAP_BOUND_MB = 12
 const FD_SLACK = 4 // sockets of a reconnect in flight at the moment of the reading
 const minutesArg = process.argv.indexOf("--minutes")
 const minutes = minutesArg >= 0 ? Number(process.argv[minutesArg + 1]) : 10
@@ -50,16 +54,19 @@ function sampler(pid: number, startedAt: number): { samples: Sample[]; stop: () 
 
 /**
  * The trend after warm-up (the first fifth of the run) and its checks, for one process: the slope
- * of its heap after a full GC (what a leak grows), the RSS growth (what the machine pays), fds.
+ * of its heap after a full GC (what a JS leak grows), the RSS outside V8's committed heap (what a
+ * native leak grows), the RSS growth (what the machine pays), fds.
  */
 function judge(label: string, samples: Sample[], agent: Agent): { rows: string[][]; checks: [string, boolean][] } {
   const warm = samples.filter((x) => x.min >= minutes / 5)
   const rssSlope = slope(warm.map((x) => [x.min, x.rss]))
   const heap = agent.reports.filter((r) => r.ev === "memory").map((r) => ({
     min: (r.t - agent.reports[0]!.t) / 60_000, mb: r.heapMb as number, total: r.heapTotalMb as number, ext: r.externalMb as number,
+    outside: (r.rssMb as number) - (r.heapTotalMb as number), spaces: (r.spaces ?? {}) as Record<string, number>,
   }))
   const heapWarm = heap.filter((x) => x.min >= minutes / 5)
   const heapSlope = slope(heapWarm.map((x) => [x.min, x.mb]))
+  const outsideGrowth = heapWarm.length < 2 ? NaN : heapWarm.at(-1)!.outside - heapWarm[0]!.outside
   const first = warm[0] ?? samples[0]!
   const last = samples.at(-1)!
   const series = samples.map((x) => `${x.min.toFixed(1)}m ${x.rss}/${x.fds}`).join(", ")
@@ -67,14 +74,19 @@ function judge(label: string, samples: Sample[], agent: Agent): { rows: string[]
     rows: [
       [`${label} RSS MB / fds series`, series],
       [`${label} after GC: heap used / total / external series (MB)`, heap.map((x) => `${x.min.toFixed(1)}m ${x.mb.toFixed(1)}/${x.total.toFixed(0)}/${x.ext.toFixed(1)}`).join(", ")],
+      [`${label} after GC: committed new / old / large-object space series (MB)`, heap.map((x) =>
+        `${x.min.toFixed(1)}m ${(x.spaces.new_space ?? 0).toFixed(1)}/${(x.spaces.old_space ?? 0).toFixed(1)}/${(x.spaces.large_object_space ?? 0).toFixed(1)}`).join(", ")],
       [`${label} after warm-up: RSS first / last / slope`, `${first.rss} / ${last.rss} MB / ${rssSlope.toFixed(2)} MB/min`],
       [`${label} after warm-up: heap after GC first / last / slope`, heapWarm.length === 0 ? "no samples" :
         `${heapWarm[0]!.mb.toFixed(1)} / ${heapWarm.at(-1)!.mb.toFixed(1)} MB / ${heapSlope.toFixed(3)} MB/min`],
+      [`${label} after warm-up: RSS outside V8's heap first / last`, heapWarm.length === 0 ? "no samples" :
+        `${heapWarm[0]!.outside.toFixed(1)} / ${heapWarm.at(-1)!.outside.toFixed(1)} MB`],
       [`${label} after warm-up: open fds first / max / last`, `${first.fds} / ${Math.max(...warm.map((x) => x.fds))} / ${last.fds}`],
     ],
     checks: [
       [`${label} heap slope ${heapSlope.toFixed(3)} MB/min <= ${HEAP_SLOPE_BOUND} (${heapWarm.length} samples)`, heapWarm.length >= 2 && heapSlope <= HEAP_SLOPE_BOUND],
       [`${label} RSS growth ${last.rss - first.rss} MB <= ${RSS_BOUND_MB} MB`, last.rss - first.rss <= RSS_BOUND_MB],
+      [`${label} RSS outside V8's heap grew ${outsideGrowth.toFixed(1)} MB <= ${OUTSIDE_HEAP_BOUND_MB} MB`, outsideGrowth <= OUTSIDE_HEAP_BOUND_MB],
       [`${label} open fds ${last.fds} <= ${first.fds} + ${FD_SLACK}`, last.fds <= first.fds + FD_SLACK],
     ],
   }

@@ -54,11 +54,16 @@ t.test("BROKERLESS_DISCOVERY forms", async (t) => {
 
 t.test("advertised endpoints and their resolution by a browser", async (t) => {
   const bound = ["tcp://0.0.0.0:4000", "tcp://*:4001", "tcp://[::]:4002", "tcp://10.0.0.5:4003", "ipc:///tmp/s", "inproc://x"]
-  t.same(advertisedEndpoints(bound), ["tcp://*:4000", "tcp://*:4001", "tcp://*:4002", "tcp://10.0.0.5:4003", "ipc:///tmp/s"])
+  t.same(advertisedEndpoints(bound), ["tcp://*:4000", "tcp://*:4001", "tcp://[::]:4002", "tcp://10.0.0.5:4003", "ipc:///tmp/s"],
+    "an IPv4 wildcard stays *, a dual-stack one is [::]")
   t.same(advertisedEndpoints(["tcp://0.0.0.0:4000", "ipc:///tmp/s"], "203.0.113.7"), ["tcp://203.0.113.7:4000", "ipc:///tmp/s"], "NAT address")
   const adv = ["tcp://*:4000", "tcp://127.0.0.1:4001", "ipc:///tmp/s", "tcp://[fe80::1]:4002"]
-  t.same(concreteEndpoints(adv, "192.168.1.9", true), ["ipc:///tmp/s", "tcp://127.0.0.1:4001", "tcp://192.168.1.9:4000", "tcp://[fe80::1]:4002"])
-  t.same(concreteEndpoints(adv, "192.168.1.9", false), ["tcp://192.168.1.9:4000", "tcp://[fe80::1]:4002"], "loopback and ipc only on the same host")
+  t.same(concreteEndpoints(adv, { v4: "192.168.1.9" }, true), ["ipc:///tmp/s", "tcp://127.0.0.1:4001", "tcp://192.168.1.9:4000", "tcp://[fe80::1]:4002"])
+  t.same(concreteEndpoints(adv, { v4: "192.168.1.9" }, false), ["tcp://192.168.1.9:4000", "tcp://[fe80::1]:4002"], "loopback and ipc only on the same host")
+  const both = ["tcp://*:4000", "tcp://[::]:4001"]
+  t.same(concreteEndpoints(both, { v4: "192.168.1.9", any: "fd00::9" }, false), ["tcp://192.168.1.9:4000", "tcp://[fd00::9]:4001"])
+  t.same(concreteEndpoints(both, { any: "fd00::9" }, false), ["tcp://[fd00::9]:4001"],
+    "an IPv4 wildcard is never filled with an IPv6 address: that listener would refuse it")
   const txt = encodeTxt({ name: "n", id: "i", type: "PULL", host: "h", endpoints: ["tcp://*:1", "ipc:///a"], extensions: { codec: "msgpack" }, extra: { env: "prod" } })
   t.same(txt, { env: "prod", txtvers: "1", name: "n", id: "i", type: "PULL", zmtp: "3.1", host: "h", ep0: "tcp://*:1", ep1: "ipc:///a", "x-codec": "msgpack" })
   t.same(txtEndpoints(txt), ["tcp://*:1", "ipc:///a"])
