@@ -4,6 +4,7 @@
 import t from "tap"
 import { Publisher } from "../../lib/socket/publisher.js"
 import { Subscriber } from "../../lib/socket/subscriber.js"
+import { Pull, Push, Reply, Request } from "../../lib/index.js"
 import { within } from "../helpers/events.js"
 import { sendUntilArrived } from "../helpers/probe.js"
 import { marry } from "../helpers/marry.js"
@@ -46,3 +47,27 @@ for (const transport of ["tcp", "ipc"] as const) {
     t.equal(await within(counting, 10_000, "receive"), total, "every message of the burst arrived")
   })
 }
+
+t.test("a send loop on one socket does not hold back another socket's output in the same process", async (t) => {
+  // A flush may wait a few turns for a send loop to add more (one larger write); the loop here
+  // belongs to another socket and never ends, so the request and its reply must not wait for it.
+  const pull = new Pull({ linger: 0 })
+  const push = new Push({ linger: 0 })
+  const rep = new Reply({ linger: 0 })
+  const req = new Request({ linger: 0 })
+  let sending = true
+  t.teardown(() => { sending = false; for (const s of [pull, push, rep, req]) s.close() })
+  await marry(push, pull, "tcp")
+  await marry(req, rep, "tcp")
+  void (async () => { for await (const [m] of rep) await rep.send(m) })().catch(() => {})
+  void (async () => { for await (const _ of pull) { /* drain */ } })().catch(() => {})
+  const body = Buffer.alloc(16)
+  const bulk = (async () => { while (sending) await push.send(body) })().catch(() => {})
+  for (let i = 0; i < 20; i++) {
+    await req.send(`r${i}`)
+    const [reply] = await within(req.receive(), 5000, `reply ${i} while the other socket's send loop runs`)
+    t.equal(String(reply), `r${i}`)
+  }
+  sending = false
+  await bulk
+})
