@@ -46,7 +46,13 @@ function slope(points: [number, number][]): number {
 /** Samples a process every SAMPLE_MS until stopped; minutes counted from the soak's start. */
 function sampler(pid: number, startedAt: number): { samples: Sample[]; stop: () => void } {
   const samples: Sample[] = []
-  const take = () => samples.push({ min: (Date.now() - startedAt) / 60_000, rss: rssMb(pid), fds: fds(pid) })
+  const take = () => {
+    try {
+      samples.push({ min: (Date.now() - startedAt) / 60_000, rss: rssMb(pid), fds: fds(pid) })
+    } catch {
+      // the process is gone (the run failed): no sample, the soak reports why it ended
+    }
+  }
   take()
   const timer = setInterval(take, SAMPLE_MS)
   return { samples, stop: () => { clearInterval(timer); take() } }
