@@ -9,5 +9,5 @@ export function isIP(host) {
 export const connect = handler("node:net connect")
 export const createServer = handler("node:net createServer")
 export const Socket = handler("node:net Socket")
-export const BlockList = handler("node:net BlockList") // discovery/on-link.ts (no discovery in the browser)
+export const BlockList = handler("node:net BlockList")
 export default { isIP, connect, createServer, Socket, BlockList }

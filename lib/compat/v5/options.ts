@@ -1,6 +1,10 @@
 // setsockopt/getsockopt of the 5.x API: libzmq option ids (and their 5.x short names, such as
 // `sock.linger` or `setsockopt("backlog", 75)`) mapped onto the v6 socket's option properties.
-// Values arrive the libzmq way (0/1 for flags, Buffers for strings and keys) and are converted.
+// The ids come from the one table the v6 binding-level calls use (socket/option-ids.ts); only
+// the 5.x ids without a v6 property of their own (ZMQ_IPV4ONLY, ZMQ_XPUB_VERBOSE/VERBOSER) are
+// listed here. Values arrive the libzmq way (0/1 for flags, Buffers for strings and keys) and
+// are converted.
+import { OPTION_IDS, type OptionIdType } from "../../socket/option-ids.js"
 import * as c from "./constants.js"
 
 /** How a libzmq value maps onto the v6 property. */
@@ -19,59 +23,21 @@ interface Mapping {
   readonly readOnly?: boolean
 }
 
-/** Option id -> the v6 property it stands for. Ids with behaviour of their own are handled in socket.ts. */
-const BY_ID = new Map<number, Mapping>([
-  [c.ZMQ_AFFINITY, { property: "affinity", kind: "int" }],
-  [c.ZMQ_IDENTITY, { property: "routingId", kind: "text" }],
-  [c.ZMQ_RATE, { property: "rate", kind: "int" }],
-  [c.ZMQ_RECOVERY_IVL, { property: "recoveryInterval", kind: "int" }],
-  [c.ZMQ_SNDBUF, { property: "sendBufferSize", kind: "int" }],
-  [c.ZMQ_RCVBUF, { property: "receiveBufferSize", kind: "int" }],
-  [c.ZMQ_LINGER, { property: "linger", kind: "int" }],
-  [c.ZMQ_RECONNECT_IVL, { property: "reconnectInterval", kind: "int" }],
-  [c.ZMQ_BACKLOG, { property: "backlog", kind: "int" }],
-  [c.ZMQ_RECONNECT_IVL_MAX, { property: "reconnectMaxInterval", kind: "int" }],
-  [c.ZMQ_MAXMSGSIZE, { property: "maxMessageSize", kind: "int" }],
-  [c.ZMQ_SNDHWM, { property: "sendHighWaterMark", kind: "int" }],
-  [c.ZMQ_RCVHWM, { property: "receiveHighWaterMark", kind: "int" }],
-  [c.ZMQ_MULTICAST_HOPS, { property: "multicastHops", kind: "int" }],
-  [c.ZMQ_RCVTIMEO, { property: "receiveTimeout", kind: "int" }],
-  [c.ZMQ_SNDTIMEO, { property: "sendTimeout", kind: "int" }],
+/** 5.x ids that stand for a v6 property in another form (not in the v6 id table). */
+const FIVE_X_ONLY = new Map<number, Mapping>([
   [c.ZMQ_IPV4ONLY, { property: "ipv6", kind: "notFlag" }],
-  [c.ZMQ_LAST_ENDPOINT, { property: "lastEndpoint", kind: "text", readOnly: true }],
-  [c.ZMQ_ROUTER_MANDATORY, { property: "mandatory", kind: "flag" }],
-  [c.ZMQ_TCP_KEEPALIVE, { property: "tcpKeepalive", kind: "int" }],
-  [c.ZMQ_TCP_KEEPALIVE_CNT, { property: "tcpKeepaliveCount", kind: "int" }],
-  [c.ZMQ_TCP_KEEPALIVE_IDLE, { property: "tcpKeepaliveIdle", kind: "int" }],
-  [c.ZMQ_TCP_KEEPALIVE_INTVL, { property: "tcpKeepaliveInterval", kind: "int" }],
-  [c.ZMQ_TCP_ACCEPT_FILTER, { property: "tcpAcceptFilter", kind: "text" }],
-  [c.ZMQ_IMMEDIATE, { property: "immediate", kind: "flag" }],
   [c.ZMQ_XPUB_VERBOSE, { property: "verbosity", kind: "verbose" }],
   [c.ZMQ_XPUB_VERBOSER, { property: "verbosity", kind: "verboser" }],
-  [c.ZMQ_IPV6, { property: "ipv6", kind: "flag" }],
-  [c.ZMQ_PLAIN_SERVER, { property: "plainServer", kind: "flag" }],
-  [c.ZMQ_PLAIN_USERNAME, { property: "plainUsername", kind: "text" }],
-  [c.ZMQ_PLAIN_PASSWORD, { property: "plainPassword", kind: "text" }],
-  [c.ZMQ_CURVE_SERVER, { property: "curveServer", kind: "flag" }],
-  [c.ZMQ_CURVE_PUBLICKEY, { property: "curvePublicKey", kind: "key" }],
-  [c.ZMQ_CURVE_SECRETKEY, { property: "curveSecretKey", kind: "key" }],
-  [c.ZMQ_CURVE_SERVERKEY, { property: "curveServerKey", kind: "key" }],
-  [c.ZMQ_PROBE_ROUTER, { property: "probeRouter", kind: "flag" }],
-  [c.ZMQ_REQ_CORRELATE, { property: "correlate", kind: "flag" }],
-  [c.ZMQ_REQ_RELAXED, { property: "relaxed", kind: "flag" }],
-  [c.ZMQ_CONFLATE, { property: "conflate", kind: "flag" }],
-  [c.ZMQ_ZAP_DOMAIN, { property: "zapDomain", kind: "text" }],
-  [c.ZMQ_ROUTER_HANDOVER, { property: "handover", kind: "flag" }],
-  [c.ZMQ_HANDSHAKE_IVL, { property: "handshakeInterval", kind: "int" }],
-  [c.ZMQ_XPUB_NODROP, { property: "noDrop", kind: "flag" }],
-  [c.ZMQ_XPUB_MANUAL, { property: "manual", kind: "flag" }],
-  [c.ZMQ_XPUB_WELCOME_MSG, { property: "welcomeMessage", kind: "text" }],
-  [c.ZMQ_INVERT_MATCHING, { property: "invertMatching", kind: "flag" }],
-  [c.ZMQ_HEARTBEAT_IVL, { property: "heartbeatInterval", kind: "int" }],
-  [c.ZMQ_HEARTBEAT_TTL, { property: "heartbeatTimeToLive", kind: "int" }],
-  [c.ZMQ_HEARTBEAT_TIMEOUT, { property: "heartbeatTimeout", kind: "int" }],
-  [c.ZMQ_CONNECT_TIMEOUT, { property: "connectTimeout", kind: "int" }],
 ])
+
+/** Options the v6 socket only reports (setting one is an error). */
+const READ_ONLY = new Set(["type", "lastEndpoint", "securityMechanism", "threadSafe"])
+
+function kindOf(property: string, type: OptionIdType): Kind {
+  if (type === "bool") return "flag"
+  if (type === "string") return /^curve\w*Key$/.test(property) ? "key" : "text"
+  return "int"
+}
 
 /** The 5.x short names: each is also a property of the compat Socket (`sock.backlog = 50`). */
 export const options = {
@@ -111,28 +77,39 @@ export type OptionName = keyof typeof options
 export function optionId(option: number | string): number {
   if (typeof option === "number") return option
   if (Object.hasOwn(options, option)) return options[option as OptionName]
-  throw new Error(`Unknown option ${option}`)
+  throw optionError(`Unknown option ${String(option)}`)
+}
+
+/** zeromq 5.x's texts ("Unknown option ..."), with the code every bad input here carries. */
+export function optionError(text: string): Error & { code: "EINVAL" } {
+  return Object.assign(new Error(text), { code: "EINVAL" as const })
 }
 
 /** A view of a v6 socket's option properties by name. */
 type Properties = Record<string, unknown>
 
+/** The v6 property an option id stands for, and how its values convert; undefined if none. */
 export function mappingOf(id: number): Mapping | undefined {
-  return BY_ID.get(id)
+  const special = FIVE_X_ONLY.get(id)
+  if (special !== undefined) return special
+  const entry = OPTION_IDS.get(id)
+  if (entry === undefined) return undefined
+  const [property, type] = entry
+  return { property, kind: kindOf(property, type), readOnly: READ_ONLY.has(property) }
 }
 
 /** Writes a libzmq-style value to the v6 property; the v6 socket validates it. */
 export function writeOption(socket: object, mapping: Mapping, value: unknown): void {
-  if (mapping.readOnly) throw new Error(`Option ${mapping.property} is read-only`)
+  if (mapping.readOnly) throw optionError(`Option ${mapping.property} is read-only`)
   const target = socket as Properties
-  if (!(mapping.property in target)) throw new Error(`Option ${mapping.property} is not supported by this socket`)
+  if (!(mapping.property in target)) throw optionError(`Option ${mapping.property} is not supported by this socket`)
   target[mapping.property] = toV6(mapping.kind, value)
 }
 
 /** Reads the v6 property back the libzmq way (flags as 0/1). */
 export function readOption(socket: object, mapping: Mapping): unknown {
   const target = socket as Properties
-  if (!(mapping.property in target)) throw new Error(`Option ${mapping.property} is not supported by this socket`)
+  if (!(mapping.property in target)) throw optionError(`Option ${mapping.property} is not supported by this socket`)
   const value = target[mapping.property]
   switch (mapping.kind) {
     case "flag": return value ? 1 : 0

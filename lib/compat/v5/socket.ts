@@ -10,7 +10,7 @@ import { invoke } from "./callbacks.js"
 import * as c from "./constants.js"
 import { Inbox } from "./inbox.js"
 import { monitorEvents } from "./monitor.js"
-import { mappingOf, optionId, options, readOption, writeOption, type OptionName } from "./options.js"
+import { mappingOf, optionError, optionId, options, readOption, writeOption, type OptionName } from "./options.js"
 import { Outbox, type Callback } from "./outbox.js"
 
 type Inner = Pair | Publisher | Subscriber | XPublisher | XSubscriber | Request | Reply | Dealer | Router | Pull | Push
@@ -184,7 +184,7 @@ export class Socket extends EventEmitter {
     if (id === c.ZMQ_SUBSCRIBE) return this.subscribe(value as Buffer | string)
     if (id === c.ZMQ_UNSUBSCRIBE) return this.unsubscribe(value as Buffer | string)
     const mapping = mappingOf(id)
-    if (mapping === undefined) throw new Error(`Option ${id} cannot be set`)
+    if (mapping === undefined) throw optionError(`Unknown option ${id}`)
     writeOption(this.inner, mapping, value)
     return this
   }
@@ -200,7 +200,7 @@ export class Socket extends EventEmitter {
       case c.ZMQ_FD: throw new Error("ZMQ_FD is not available: there is no native socket")
     }
     const mapping = mappingOf(id)
-    if (mapping === undefined) throw new Error(`Option ${id} cannot be read`)
+    if (mapping === undefined) throw optionError(`Unknown option ${id}`)
     return readOption(this.inner, mapping)
   }
 
