@@ -55,6 +55,7 @@ export abstract class SocketBase extends SocketHooks implements PipeOwner, Conne
       get envelopeSize() { return self.envelopeSize },
       trySend: (message) => this.xsend(message),
       tryReceive: () => this.xreceive(),
+      receivedFrom: () => this.xreceivedFrom,
       codecError: (error) => this.emit({ type: "codec:error", error }),
       parkingChanged: () => this.updateKeepAlive(),
     }, this.options, this.counters)
