@@ -7,9 +7,18 @@ import type { Message, Pipe } from "../pipe/pipe.js"
 import type { MechanismSession } from "../security/mechanism.js"
 import { FlushRequest } from "../util/flush-scheduler.js"
 import { encodePipeCommand } from "../zmtp/command.js"
+import { COPY_LIMIT, recyclePacked } from "../zmtp/encoder.js"
 
 /** Most octets taken from the pipe per batch (one encode allocation, one writev). */
 const MAX_FLUSH_BYTES = 256 * 1024
+/**
+ * Most octets of small messages per batch (they are copied into one buffer, large bodies go by
+ * reference). Measured on loopback with 256 B messages: batches of 16 KiB cost the kernel half
+ * the time per message of 64-256 KiB ones (0.27-0.51 against 0.58-1.02 us of system time), and
+ * the sender's own time fell too: a small buffer is reused from the allocator while still in
+ * cache, a large one is fresh memory each time.
+ */
+const MAX_PACKED_BYTES = 16 * 1024
 /** Batches per flush call before yielding to the event loop. */
 const MAX_BATCHES_PER_FLUSH = 16
 /**
@@ -103,14 +112,17 @@ export class StreamWriter {
     }
     const batch: Message[] = []
     let bytes = 0
+    let packed = 0
     let largest = 0
-    while (bytes < MAX_FLUSH_BYTES) {
+    while (bytes < MAX_FLUSH_BYTES && packed < MAX_PACKED_BYTES) {
       const message = pipe.takeOutbound()
       if (message === undefined) break
       batch.push(message)
-      for (const frame of message) {
-        bytes += frame.length + 9
-        if (frame.length > largest) largest = frame.length
+      for (let i = 0; i < message.length; i++) {
+        const size = message[i]!.length
+        bytes += size + 9
+        packed += size < COPY_LIMIT ? size + 9 : 9
+        if (size > largest) largest = size
       }
     }
     const out = this.session!.encode(commands, batch)
@@ -143,7 +155,9 @@ export class StreamWriter {
     }
     // Node's own high-water mark (16 KiB) would stall large messages after every write; we
     // keep up to the write window in flight instead and resume on 'drain' (buffer empty).
-    if (stream.writableLength >= this.writeWindow) this.blocked = true
+    const queued = stream.writableLength
+    if (queued === 0) recyclePacked(buffers) // the kernel has it all: the pack slab is free
+    else if (queued >= this.writeWindow) this.blocked = true
   }
 
   private onDrain(): void {
