@@ -1,6 +1,6 @@
 // Builds the browser bundle dist/browser/brokerless.js from lib/browser.ts with esbuild: one ES
 // module, no node: imports. The Node transports are replaced (ws-transport.ts by ws-browser.ts;
-// net, dgram, fs, mDNS... by stubs that fail when used), Buffer comes from the `buffer` package
+// the tcp/ipc stream engines by stream-engines-browser.ts; net, dgram, fs, mDNS... by stubs that fail when used), Buffer comes from the `buffer` package
 // and EventEmitter from `events`. Prints the size and checks it against the gzip budget.
 import { build } from "esbuild"
 import { readdirSync, readFileSync, statSync } from "node:fs"
@@ -27,6 +27,7 @@ const browserPlugin = {
   setup(b) {
     b.onResolve({ filter: /ws-transport\.js$/ }, () => ({ path: join(root, "lib", "transport", "ws-browser.ts") }))
     b.onResolve({ filter: /zmqjs-compat\.js$/ }, () => ({ path: join(root, "lib", "socket", "zmqjs-compat-browser.ts") }))
+    b.onResolve({ filter: /stream-engines\.js$/ }, () => ({ path: join(root, "lib", "session", "stream-engines-browser.ts") }))
     b.onResolve({ filter: /.*/ }, (args) => {
       if (SHIMS[args.path]) return { path: join(shims, SHIMS[args.path]) }
       if (PACKAGES[args.path]) return b.resolve(PACKAGES[args.path], { resolveDir: root, kind: args.kind })

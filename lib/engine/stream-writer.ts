@@ -38,6 +38,9 @@ export class StreamWriter {
   private session: MechanismSession | undefined
   private peerMinor = 1
   private commands: Buffer[] = []
+  // Reused per batch (emptied after the write): no array allocations per flush on the hot path.
+  private spareCommands: Buffer[] = []
+  private readonly batch: Message[] = []
   private blocked = false
   private flushing = false
   private writeWindow = MIN_WRITE_WINDOW
@@ -106,11 +109,12 @@ export class StreamWriter {
   private flushBatch(): boolean {
     const pipe = this.pipe!
     const commands = this.commands
-    this.commands = []
+    this.commands = this.spareCommands
+    this.spareCommands = commands
     for (let command = pipe.commands.shift(); command; command = pipe.commands.shift()) {
       commands.push(encodePipeCommand(command.name, command.data, this.peerMinor))
     }
-    const batch: Message[] = []
+    const batch = this.batch
     let bytes = 0
     let packed = 0
     let largest = 0
@@ -126,8 +130,11 @@ export class StreamWriter {
       }
     }
     const out = this.session!.encode(commands, batch)
+    batch.length = 0
     if (largest * 4 > this.writeWindow) this.writeWindow = largest * 4
     if (out.length > 0) this.write(out)
+    out.length = 0
+    commands.length = 0
     return this.pipe !== undefined && !this.blocked && this.hasOutput()
   }
 

@@ -57,7 +57,8 @@ export function encodeMessages(messages: readonly (readonly Buffer[])[], out: Bu
       }
     }
   }
-  if (offset > start) out.push(packed.subarray(start, offset))
+  if (start === 0) out.push(packed) // the common case, small messages only: no view to make
+  else if (offset > start) out.push(packed.subarray(start, offset))
 }
 
 // The packed output of a batch is written to the socket at once and, once the kernel took it,
