@@ -27,7 +27,13 @@ const MAX_BATCHES_PER_FLUSH = 16
  * small messages holds little beyond its high-water mark.
  */
 const MIN_WRITE_WINDOW = 512 * 1024
-/** A scheduled flush may wait for a send loop while fewer messages than this are queued... */
+/**
+ * A scheduled flush may wait for a send loop while at least WAIT_FROM and fewer than
+ * WAIT_BELOW_MESSAGES messages are queued (and more than at its last wait)... A loop feeding this
+ * connection queued a turn's worth (256); one spreading its sends over many sockets (a Dealer
+ * per peer) queued a few here, and waiting would only delay them and cost a pass per turn.
+ */
+const WAIT_FROM = 64
 const WAIT_BELOW_MESSAGES = 1024
 /** ...and while they hold fewer octets than this (estimated from the oldest). */
 const WAIT_BELOW_BYTES = 64 * 1024
@@ -44,6 +50,8 @@ export class StreamWriter {
   private blocked = false
   private flushing = false
   private writeWindow = MIN_WRITE_WINDOW
+  /** Messages queued when this flush last waited for a send loop (-1: it did not). */
+  private waitedAt = -1
   private readonly flushRequest = new FlushRequest(this)
 
   constructor(private readonly stream: NetSocket) {
@@ -82,17 +90,19 @@ export class StreamWriter {
     const pipe = this.pipe
     if (pipe === undefined || this.blocked || this.commands.length > 0 || pipe.commands.length > 0) return false
     const queued = pipe.outbound.length
-    if (queued >= WAIT_BELOW_MESSAGES) return false
-    const oldest = pipe.outbound.peek()
-    if (oldest === undefined) return true
+    if (queued < WAIT_FROM || queued >= WAIT_BELOW_MESSAGES || queued <= this.waitedAt) return false
+    const oldest = pipe.outbound.peek()!
     let size = 0
     for (let i = 0; i < oldest.length; i++) size += oldest[i]!.length + 2
-    return size * queued < WAIT_BELOW_BYTES
+    if (size * queued >= WAIT_BELOW_BYTES) return false
+    this.waitedAt = queued
+    return true
   }
 
   flush(): void {
     if (this.pipe === undefined || this.blocked || this.flushing) return
     this.flushing = true
+    this.waitedAt = -1
     this.pipe.lastActivity = Date.now() // socket.stats(): once per flush, not per message
     try {
       // Batches until the write window is full, so the kernel always has the next data queued.
