@@ -114,9 +114,10 @@ export class MessageFlow {
   }
 
   /** The socket closed: parked calls reject with `error`. */
-  cancel(error: ZmqError): void {
-    this.parkedSend.reject(error)
-    this.parkedReceive.reject(error)
+  /** Rejects a parked send and receive; the error is made only if one is parked (close() is hot under churn). */
+  cancel(error: () => ZmqError): void {
+    if (this.parkedSend.waiting) this.parkedSend.reject(error())
+    if (this.parkedReceive.waiting) this.parkedReceive.reject(error())
   }
 
   /** socket.stats(): plain increments, no allocation. */
