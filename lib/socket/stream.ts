@@ -69,6 +69,9 @@ export class Stream<Value = Buffer> extends RouterBase implements AsyncIterable<
     if (!pipe.writable) return false
     const data = message.length === 2 ? message[1]! : Buffer.concat(message.slice(1))
     pipe.write([data])
+    // The connection is closing: its id is gone at once, so later sends fail instead of queueing
+    // on a pipe that will never carry them (a connect-side pipe closed by us is not re-dialed).
+    if (data.length === 0) this.table.remove(pipe)
     return true
   }
 

@@ -113,6 +113,12 @@ t.test("connect side: a routing id of our choosing, and a send queued before the
   peer.write("hello client")
   t.same(await receiveBytes(s, 12), { id: Buffer.from("upstream"), data: "hello client" })
   t.throws(() => s.connect(`tcp://127.0.0.1:${port}`, { routingId: "upstream" }), { code: "EINVAL" }, "the id is taken")
+  const ended = new Promise((resolve) => peer.once("end", resolve))
+  await s.send(["upstream", ""])
+  await t.rejects(s.send(["upstream", "after close"]), { code: "EHOSTUNREACH" }, "a closed connection's id is gone at once")
+  await within(ended, 3000, "FIN at the server")
+  const [goneId, bye] = await within(s.receive(), 3000, "disconnect notification")
+  t.same([String(goneId), bye.length], ["upstream", 0])
 })
 
 t.test("bad input: unknown ids, other transports, a message without data", async (t) => {
