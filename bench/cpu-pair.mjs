@@ -1,7 +1,8 @@
 // CPU time per message of each side of a push/pull pair (tcp, optionally CURVE), from
 // process.cpuUsage() over the timed messages: on a machine shared with other jobs this varies far
 // less than messages per second, since time spent descheduled is not counted.
-// usage: node bench/cpu-pair.mjs brokerless|zeromq|DIR SIZE COUNT [CURVE=1|0]
+// usage: node bench/cpu-pair.mjs brokerless|zeromq|net|DIR SIZE COUNT [CURVE=1|0]
+//   net: the raw node:net ceiling of compare.js (bench/raw-net.js; CURVE must be 0)
 //   DIR: another checkout (its DIR/dist/index.js), e.g. a worktree of an older commit
 //   PROF=1 (or recv): the receiver writes a --cpu-prof profile to /tmp/perf/prof2;
 //   PROF=send: the sender, to /tmp/perf/prof-send; PROF=both: both
@@ -11,25 +12,27 @@ const [lib, size, count, curve = "1"] = process.argv.slice(2)
 const S = { publicKey: "({yRM!-O3f7?HMlJ*jL#5>@bytVuRq6i-/>e8V}v", secretKey: "@bY-Rf3=]9e4{o)ilmTSlnT6W<:3K5IFOOvH{J(!" }
 const C = { publicKey: "OR]k5n{vDIg7W!}:&f0fkDwguCY2SC&%[]yr!n2e", secretKey: ")JAw5sFXtCDx[w4l7uO3Pw9&Y:[8]&f0qS3}!oTP" }
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3 }
+const sys = () => process.cpuUsage().system / 1e3
+const faults = () => process.resourceUsage().minorPageFault
 if (process.argv[6] === "child") {
   const role = process.argv[7]
   const dist = lib === "brokerless" ? new URL("../dist/index.js", import.meta.url).href : new URL(`file://${lib.replace(/\/$/, "")}/dist/index.js`).href
-  const m = await import(lib === "zeromq" ? "zeromq" : dist)
+  const m = await import(lib === "zeromq" ? "zeromq" : lib === "net" ? new URL("./raw-net.js", import.meta.url).href : dist)
   const L = m.Push ? m : m.default
   const n = Number(count), buf = Buffer.alloc(Number(size), 97)
   const sec = curve === "1" ? (role === "recv" ? { curveServer: true, curvePublicKey: S.publicKey, curveSecretKey: S.secretKey } : { curveServerKey: S.publicKey, curvePublicKey: C.publicKey, curveSecretKey: C.secretKey }) : {}
   if (role === "recv") {
     const s = new L.Pull({ linger: 0, ...sec }); await s.bind("tcp://127.0.0.1:0")
     process.send({ ep: s.lastEndpoint })
-    await s.receive(); const c0 = cpu(), t0 = performance.now()
+    await s.receive(); const c0 = cpu(), s0 = sys(), t0 = performance.now()
     for (let i = 1; i < n; i++) await s.receive()
-    process.send({ recvCpu: cpu() - c0, wall: performance.now() - t0 }); s.close(); process.exit(0)
+    process.send({ recvCpu: cpu() - c0, recvSys: sys() - s0, wall: performance.now() - t0 }); s.close(); process.exit(0)
   } else {
     process.once("message", async ({ ep }) => {
       const s = new L.Push({ linger: 0, ...sec }); s.connect(ep)
-      await s.send(buf); const c0 = cpu()
+      await s.send(buf); const c0 = cpu(), s0 = sys(), f0 = faults()
       for (let i = 1; i < n; i++) await s.send(buf)
-      process.send({ sendCpu: cpu() - c0 })
+      process.send({ sendCpu: cpu() - c0, sendSys: sys() - s0, sendFaults: faults() - f0 })
       process.once("message", () => { s.close(); process.exit(0) })
     })
   }
@@ -43,5 +46,5 @@ if (process.argv[6] === "child") {
   const [a, b] = await Promise.all([new Promise((res) => r.once("message", res)), new Promise((res) => s.once("message", res))])
   s.send({})
   const n = Number(count)
-  console.log(`${lib} ${size}B curve=${curve}: wall ${(n / a.wall * 1000).toFixed(0)} msg/s; cpu us/msg send ${(b.sendCpu * 1000 / n).toFixed(2)} recv ${(a.recvCpu * 1000 / n).toFixed(2)}`)
+  console.log(`${lib} ${size}B curve=${curve}: wall ${(n / a.wall * 1000).toFixed(0)} msg/s; cpu us/msg send ${(b.sendCpu * 1000 / n).toFixed(2)} recv ${(a.recvCpu * 1000 / n).toFixed(2)} (of which kernel: send ${(b.sendSys * 1000 / n).toFixed(2)} recv ${(a.recvSys * 1000 / n).toFixed(2)}); sender page faults per 1000 msgs ${(b.sendFaults * 1000 / n).toFixed(1)}`)
 }

@@ -119,10 +119,11 @@ function securityOptions() {
   return { curveServerKey: CURVE_SERVER.publicKey, curvePublicKey: CURVE_CLIENT.publicKey, curveSecretKey: CURVE_CLIENT.secretKey }
 }
 
-// libzmq caps a context at 1023 sockets; the scale rows need thousands in one process.
+// libzmq caps a context at 1023 sockets; the scale rows need thousands in one process. Since
+// b797926 brokerless has zeromq.js's Context and the same cap, so both get the big context.
 let bigContext = null
 function contextOption(lib) {
-  if (!cfg.manySockets || typeof lib.Context !== "function" || cfg.lib !== "zeromq") return {}
+  if (!cfg.manySockets || typeof lib.Context !== "function") return {}
   bigContext ??= new lib.Context({ maxSockets: 20000 })
   return { context: bigContext }
 }

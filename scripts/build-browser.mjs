@@ -1,7 +1,8 @@
 // Builds the browser bundle dist/browser/brokerless.js from lib/browser.ts with esbuild: one ES
 // module, no node: imports. The Node transports are replaced (ws-transport.ts by ws-browser.ts;
-// journal-open.ts, the on-disk journal, by journal-open-browser.ts;
-// net, dgram, fs, mDNS... by stubs that fail when used), Buffer comes from the `buffer` package
+// journal-open.ts, the on-disk journal, by journal-open-browser.ts; the tcp/ipc stream engines
+// by stream-engines-browser.ts; net, dgram, fs, mDNS... by stubs that fail when used), Buffer
+// comes from the `buffer` package
 // and EventEmitter from `events`. Prints the size and checks it against the gzip budget.
 import { build } from "esbuild"
 import { readdirSync, readFileSync, statSync } from "node:fs"
@@ -29,6 +30,7 @@ const browserPlugin = {
     b.onResolve({ filter: /ws-transport\.js$/ }, () => ({ path: join(root, "lib", "transport", "ws-browser.ts") }))
     b.onResolve({ filter: /zmqjs-compat\.js$/ }, () => ({ path: join(root, "lib", "socket", "zmqjs-compat-browser.ts") }))
     b.onResolve({ filter: /journal-open\.js$/ }, () => ({ path: join(root, "lib", "reliable", "journal-open-browser.ts") }))
+    b.onResolve({ filter: /stream-engines\.js$/ }, () => ({ path: join(root, "lib", "session", "stream-engines-browser.ts") }))
     b.onResolve({ filter: /.*/ }, (args) => {
       if (SHIMS[args.path]) return { path: join(shims, SHIMS[args.path]) }
       if (PACKAGES[args.path]) return b.resolve(PACKAGES[args.path], { resolveDir: root, kind: args.kind })

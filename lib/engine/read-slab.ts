@@ -3,20 +3,26 @@
 // never reused; but a fresh 64 KiB buffer per read would let a stored 16-byte message pin 64 KiB.
 // Reads therefore fill one slab from front to back and a new slab starts only when little room
 // is left: kept messages pin about their own size, and small reads allocate rarely.
+// Slabs start small and double up to SLAB_SIZE as a connection keeps reading: a short-lived
+// connection (a handshake and a message or two) costs a few KiB, not 64 KiB of external memory,
+// which also drives V8's garbage collections when thousands of connections come and go.
 
 const SLAB_SIZE = 64 * 1024
-/** A read gets at least this much room; less left in the slab starts a new one. */
+const FIRST_SLAB_SIZE = 4 * 1024
+/** A read gets at least this much room (less at first); less left in the slab starts a new one. */
 const MIN_READ_ROOM = 16 * 1024
 
 export class ReadSlab {
-  private slab = Buffer.allocUnsafe(SLAB_SIZE)
+  private slab: Buffer | undefined
+  private nextSize = FIRST_SLAB_SIZE
   private used = 0
   private lastRoom: Buffer | undefined
 
   /** The free rest of the slab, for the next read. */
   room(): Buffer {
-    if (this.slab.length - this.used < MIN_READ_ROOM) {
-      this.slab = Buffer.allocUnsafe(SLAB_SIZE)
+    if (this.slab === undefined || this.slab.length - this.used < Math.min(MIN_READ_ROOM, this.slab.length / 2)) {
+      this.slab = Buffer.allocUnsafe(this.nextSize)
+      this.nextSize = Math.min(SLAB_SIZE, this.nextSize * 2)
       this.used = 0
     }
     this.lastRoom = this.slab.subarray(this.used)

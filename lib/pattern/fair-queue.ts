@@ -40,12 +40,14 @@ export class FairQueue {
     return this.active > 0
   }
 
-  receive(): Message | undefined {
-    return this.receiveFrom()?.message
-  }
+  /**
+   * The pipe the message receive() returned last came from (Router needs the sender, option
+   * receiveMetadata the peer): a field, so the hot path allocates no pair per message.
+   */
+  lastPipe: Pipe | undefined = undefined
 
-  /** Next message and the pipe it came from (Router needs the sender). */
-  receiveFrom(): { message: Message; pipe: Pipe } | undefined {
+  /** Next message in turn; `lastPipe` is its pipe. */
+  receive(): Message | undefined {
     while (this.active > 0) {
       if (this.current >= this.active) this.current = 0
       const pipe = this.pipes[this.current]!
@@ -53,7 +55,10 @@ export class FairQueue {
       if (pipe.inbound.length > 0) this.current = (this.current + 1) % this.active
       else if (this.leaving.delete(pipe)) this.remove(pipe)
       else this.deactivate(pipe)
-      if (message) return { message, pipe }
+      if (message) {
+        this.lastPipe = pipe
+        return message
+      }
     }
     return undefined
   }

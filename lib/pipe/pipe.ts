@@ -89,19 +89,6 @@ export function lowWaterMark(hwm: number): number {
 
 let nextPipeId = 1
 
-/**
- * The pipe that handed out a message last. Opt-in per-message metadata (option receiveMetadata)
- * reads it right after the socket took a message, so the default path pays one store per read
- * instead of carrying the pipe along with every message.
- */
-let lastRead: Pipe | undefined
-
-export function takeLastRead(): Pipe | undefined {
-  const pipe = lastRead
-  lastRead = undefined
-  return pipe
-}
-
 export class Pipe {
   readonly id = nextPipeId++
   readonly outbound = new Queue<Message>()
@@ -248,10 +235,7 @@ export class Pipe {
   /** Socket side: next received message. */
   read(): Message | undefined {
     const message = this.inbound.shift()
-    if (message !== undefined) {
-      lastRead = this
-      this.transform?.consumed?.(message)
-    }
+    if (message !== undefined) this.transform?.consumed?.(message)
     if (this.readPaused && this.inbound.length <= this.receiveLwm) {
       this.readPaused = false
       this.engine?.resumeReading()

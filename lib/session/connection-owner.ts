@@ -13,6 +13,8 @@ export interface ConnectionSettings {
   readonly localIdentity: LocalIdentity
   /** PUB/XPUB: SUBSCRIBE/CANCEL from peers become 0x01/0x00 messages. */
   readonly receivesSubscriptions: boolean
+  /** STREAM: tcp/ipc connections carry raw bytes (RawStreamEngine), not ZMTP. */
+  readonly rawStreams: boolean
   /** Connect-side pipes exist only while connected (option `immediate`). */
   readonly pipesOnlyWhenConnected: boolean
   /** Reconnect back-off (options reconnectInterval, reconnectMaxInterval). */

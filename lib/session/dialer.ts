@@ -5,7 +5,7 @@
 import type { Socket as NetSocket } from "node:net"
 import { zmqError, type ZmqError } from "../errors.js"
 import type { EngineClose, EngineHost, HostedEngine } from "../engine/engine-host.js"
-import { StreamEngine } from "../engine/stream-engine.js"
+import { createStreamEngine } from "./stream-engines.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
 import { awaitInprocBind, linkToAcceptor, lookupInproc, type InprocAcceptor } from "../engine/inproc-engine.js"
@@ -105,7 +105,8 @@ export class Dialer implements EngineHost {
       if (this.stopped) return void stream.destroy()
       const ends = streamEnds(stream)
       this.owner.emit({ type: "connect", address: this.address, ...ends })
-      this.engine = new StreamEngine(stream, this, this.owner.settings.engineOptions(ends?.remote ?? this.address, ends?.local), reads)
+      const settings = this.owner.settings
+      this.engine = createStreamEngine(settings, stream, this, settings.engineOptions(ends?.remote ?? this.address, ends?.local), reads)
     })
   }
 

@@ -4,7 +4,6 @@
 import type { Socket as NetSocket } from "node:net"
 import type { ZmqError } from "../errors.js"
 import type { EngineClose, EngineHost, HostedEngine } from "../engine/engine-host.js"
-import { StreamEngine } from "../engine/stream-engine.js"
 import type { LocalIdentity } from "../zmtp/ready.js"
 import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
@@ -12,6 +11,7 @@ import { bindInproc, unbindInproc, type InprocAcceptor } from "../engine/inproc-
 import type { ReadHook } from "../transport/read-hook.js"
 import { listenStream, streamEnds, type StreamEndpoint, type StreamListener } from "../transport/stream-transport.js"
 import { handshakeFailure, peerFields, type ConnectionOwner } from "./connection-owner.js"
+import { createStreamEngine } from "./stream-engines.js"
 import { acceptWsEngine, isWs, listenWsEngines, type BindOptions } from "./ws-session.js"
 import type { WsLink } from "../transport/ws-link.js"
 
@@ -78,7 +78,8 @@ export class Listener implements EngineHost, InprocAcceptor {
     if (this.closed) return void stream.destroy()
     const local = streamEnds(stream)?.local ?? this.endpoint // ipc: the bound path
     this.owner.emit({ type: "accept", address: this.endpoint, remote, local })
-    const engine = new StreamEngine(stream, this, this.owner.settings.engineOptions(remote, local), reads)
+    const settings = this.owner.settings
+    const engine = createStreamEngine(settings, stream, this, settings.engineOptions(remote, local), reads)
     this.engines.set(engine, undefined)
   }
 

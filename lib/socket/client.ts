@@ -40,6 +40,7 @@ export class Client<Value = Buffer[], SendValue = MessageInput> extends SocketBa
     return this.lb.send(message) !== undefined
   }
 
+  protected override get xreceivedFrom(): Pipe | undefined { return this.fq.lastPipe }
   protected xreceive(): Message | undefined {
     // Multipart messages are dropped, as libzmq's CLIENT drops them.
     for (let message = this.fq.receive(); message; message = this.fq.receive()) if (message.length === 1) return message

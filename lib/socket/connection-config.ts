@@ -29,7 +29,7 @@ export interface ConnectOptions {
 /** The routing id connect() gives the peer at an endpoint (Router only, ZMQ_CONNECT_ROUTING_ID). */
 export function connectRoutingId(type: SocketType, routingId: string | undefined): Buffer | undefined {
   if (routingId === undefined) return undefined
-  if (type !== "ROUTER") throw zmqError("EINVAL", "connect() routingId is for Router sockets")
+  if (type !== "ROUTER" && type !== "STREAM") throw zmqError("EINVAL", "connect() routingId is for Router and Stream sockets")
   return Buffer.from(validateOption("routingId", routingId) ?? "")
 }
 
@@ -46,6 +46,11 @@ export class ConnectionConfig implements ConnectionSettings {
 
   get receivesSubscriptions(): boolean {
     return this.type === "PUB" || this.type === "XPUB"
+  }
+
+  /** STREAM: connections carry raw bytes (no greeting, no framing). */
+  get rawStreams(): boolean {
+    return this.type === "STREAM"
   }
 
   get pipesOnlyWhenConnected(): boolean {

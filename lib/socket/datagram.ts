@@ -66,6 +66,8 @@ export class Datagram<Value = Buffer> extends SocketBase implements AsyncIterabl
     return this.pipe?.read()
   }
 
+  protected override get xreceivedFrom(): Pipe | undefined { return this.pipe }
+
   /** One endpoint only (libzmq's DGRAM takes a single pipe): a second bind or connect is refused. */
   protected xattach(pipe: Pipe): boolean {
     if (this.pipe) return false

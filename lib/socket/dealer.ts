@@ -31,6 +31,7 @@ export abstract class DealerBase extends SocketBase {
   protected override get xhasIn(): boolean { return this.fq.hasReady }
   protected override get xhasOut(): boolean { return this.lb.hasReady }
   protected xsend(message: Message): boolean { return this.lb.send(message) !== undefined }
+  protected override get xreceivedFrom(): Pipe | undefined { return this.fq.lastPipe }
   protected xreceive(): Message | undefined { return this.fq.receive() }
 
   protected xattach(pipe: Pipe): boolean {

@@ -69,6 +69,7 @@ export class Dish<Value = Buffer> extends SocketBase implements AsyncIterable<Di
     return true
   }
 
+  protected override get xreceivedFrom(): Pipe | undefined { return this.fq.lastPipe }
   protected xreceive(): Message | undefined {
     for (let message = this.fq.receive(); message; message = this.fq.receive()) {
       // [group, body] of a joined group; anything else (a malformed peer) is dropped.

@@ -29,6 +29,7 @@ export class Gather<Value = Buffer[]> extends SocketBase implements AsyncIterabl
 
   protected override get xhasIn(): boolean { return this.fq.hasReady }
   protected xsend(): boolean { return false }
+  protected override get xreceivedFrom(): Pipe | undefined { return this.fq.lastPipe }
   protected xreceive(): Message | undefined {
     // Multipart messages are dropped, as libzmq's GATHER drops them.
     for (let message = this.fq.receive(); message; message = this.fq.receive()) if (message.length === 1) return message

@@ -4,7 +4,7 @@
 // EBUSY for a second waiting call, EAGAIN on timeout or when the timeout is 0).
 import { decodeFromWire, encodeForWire } from "../codec/message-codec.js"
 import { zmqError, type ZmqError } from "../errors.js"
-import { takeLastRead, type Message } from "../pipe/pipe.js"
+import type { Message, Pipe } from "../pipe/pipe.js"
 import { immediateReceive, immediateSend } from "../util/burst.js"
 import type { Counters } from "../util/counters.js"
 import type { OptionValues } from "./options.js"
@@ -20,6 +20,8 @@ export interface FlowHost {
   trySend(message: Message): boolean
   /** Next message for the application, if any. */
   tryReceive(): Message | undefined
+  /** The pipe the message tryReceive() returned came from (read only for receiveMetadata). */
+  receivedFrom(): Pipe | undefined
   /** A peer's payload the codec could not decode (reported, never thrown at the caller). */
   codecError(error: ZmqError): void
   /** A call was parked or settled (the socket keeps the process alive while one waits). */
@@ -112,9 +114,10 @@ export class MessageFlow {
   }
 
   /** The socket closed: parked calls reject with `error`. */
-  cancel(error: ZmqError): void {
-    this.parkedSend.reject(error)
-    this.parkedReceive.reject(error)
+  /** Rejects a parked send and receive; the error is made only if one is parked (close() is hot under churn). */
+  cancel(error: () => ZmqError): void {
+    if (this.parkedSend.waiting) this.parkedSend.reject(error())
+    if (this.parkedReceive.waiting) this.parkedReceive.reject(error())
   }
 
   /** socket.stats(): plain increments, no allocation. */
@@ -128,13 +131,12 @@ export class MessageFlow {
   private nextIncoming(): unknown {
     const counters = this.counters
     const withMetadata = this.options.receiveMetadata
-    if (withMetadata) takeLastRead() // forget a read from outside this receive (XPUB notices)
     for (let frames = this.host.tryReceive(); frames; frames = this.host.tryReceive()) {
       counters.receivedMessages++
       for (let i = 0; i < frames.length; i++) counters.receivedBytes += frames[i]!.length
       try {
         const value = decodeFromWire(frames, this.options.codec, this.host.envelopeSize)
-        if (withMetadata) attachMetadata(value, takeLastRead())
+        if (withMetadata) attachMetadata(value, this.host.receivedFrom())
         return value
       } catch (error) {
         // A peer's bad payload must not reject the caller: report it and read on.

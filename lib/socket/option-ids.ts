@@ -53,6 +53,7 @@ export const OPTION_IDS: ReadonlyMap<number, readonly [string, OptionIdType]> = 
   [69, ["noDrop", "bool"]],
   [71, ["manual", "bool"]],
   [72, ["welcomeMessage", "string"]],
+  [73, ["notify", "bool"]],
   [74, ["invertMatching", "bool"]],
   [75, ["heartbeatInterval", "int32"]],
   [76, ["heartbeatTimeToLive", "int32"]],
@@ -70,7 +71,7 @@ export const OPTION_IDS: ReadonlyMap<number, readonly [string, OptionIdType]> = 
 export const SOCKET_TYPE_IDS: ReadonlyMap<number, string> = new Map([
   [0, "PAIR"], [1, "PUB"], [2, "SUB"], [3, "REQ"], [4, "REP"], [5, "DEALER"], [6, "ROUTER"], [7, "PULL"],
   [8, "PUSH"], [9, "XPUB"], [10, "XSUB"], [12, "SERVER"], [13, "CLIENT"], [14, "RADIO"], [15, "DISH"],
-  [16, "GATHER"], [17, "SCATTER"], [18, "DGRAM"],
+  [11, "STREAM"], [16, "GATHER"], [17, "SCATTER"], [18, "DGRAM"],
 ])
 
 /** ZMQ_MECHANISM's numbers (ZMQ_NULL, ZMQ_PLAIN, ZMQ_CURVE). */

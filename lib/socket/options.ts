@@ -67,6 +67,7 @@ export const OPTION_TABLE = {
   probeRouter: { kind: "bool", default: false, only: ["ROUTER", "DEALER", "REQ"] },
   mandatory: { kind: "bool", default: false, only: ["ROUTER"] },
   handover: { kind: "bool", default: false, only: ["ROUTER"] },
+  notify: { kind: "bool", default: true, only: ["STREAM"] },
   relaxed: { kind: "bool", default: false, only: ["REQ"] },
   correlate: { kind: "bool", default: false, only: ["REQ"] },
   noDrop: { kind: "bool", default: false, only: PUBLISHING },

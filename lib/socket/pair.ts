@@ -35,8 +35,15 @@ export class Pair<Value = Buffer[], SendValue = MessageInput> extends SocketBase
   }
 
   protected xreceive(): Message | undefined {
-    return this.peer?.read() ?? this.leftover?.read()
+    const message = this.peer?.read()
+    if (message !== undefined) return (this.readFrom = this.peer), message
+    this.readFrom = this.leftover
+    return this.leftover?.read()
   }
+
+  /** The pipe of the last message read (receiveMetadata). */
+  private readFrom: Pipe | undefined
+  protected override get xreceivedFrom(): Pipe | undefined { return this.readFrom }
 
   /** A pipe that went away with messages still unread; read out before it is forgotten. */
   private leftover: Pipe | undefined

@@ -31,6 +31,7 @@ export class Pull<Value = Buffer[]> extends SocketBase implements AsyncIterable<
 
   protected override get xhasIn(): boolean { return this.fq.hasReady }
   protected xsend(): boolean { return false }
+  protected override get xreceivedFrom(): Pipe | undefined { return this.fq.lastPipe }
   protected xreceive(): Message | undefined { return this.fq.receive() }
   protected xattach(pipe: Pipe): boolean { this.fq.attach(pipe); return true }
   protected xdetach(pipe: Pipe): void { this.fq.detach(pipe) }

@@ -104,10 +104,10 @@ export class Request<Value = Buffer[], SendValue = MessageInput> extends DealerB
 
   protected override xreceive(): Message | undefined {
     if (!this.awaitingReply) return undefined
-    for (let next = this.fq.receiveFrom(); next; next = this.fq.receiveFrom()) {
+    for (let message = this.fq.receive(); message; message = this.fq.receive()) {
       // Replies from other peers, and malformed or stale ones, are dropped silently.
-      if (next.pipe !== this.replyPipe) continue
-      const body = unwrapReply(next.message, this.currentId)
+      if (this.fq.lastPipe !== this.replyPipe) continue
+      const body = unwrapReply(message, this.currentId)
       if (body === undefined) continue
       this.awaitingReply = false
       this.replyPipe = undefined

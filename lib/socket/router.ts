@@ -50,10 +50,11 @@ export abstract class RouterBase extends SocketBase {
   }
 
   /** [routingId, ...body] from the next peer in turn. */
+  protected override get xreceivedFrom(): Pipe | undefined { return this.fq.lastPipe }
   protected xreceive(): Message | undefined {
-    for (let next = this.fq.receiveFrom(); next; next = this.fq.receiveFrom()) {
-      const id = next.pipe.routingId
-      if (id !== undefined) return [id, ...next.message]
+    for (let message = this.fq.receive(); message; message = this.fq.receive()) {
+      const id = this.fq.lastPipe!.routingId
+      if (id !== undefined) return [id, ...message]
     }
     return undefined
   }

@@ -67,11 +67,12 @@ export class Server<Value = Buffer, SendValue = MessageInput> extends SocketBase
     return true
   }
 
+  protected override get xreceivedFrom(): Pipe | undefined { return this.fq.lastPipe }
   protected xreceive(): Message | undefined {
-    for (let next = this.fq.receiveFrom(); next; next = this.fq.receiveFrom()) {
-      const id = next.pipe.routingId
+    for (let message = this.fq.receive(); message; message = this.fq.receive()) {
+      const id = this.fq.lastPipe!.routingId
       // Multipart messages are dropped, as libzmq's SERVER drops them.
-      if (id !== undefined && next.message.length === 1) return [id, next.message[0]!]
+      if (id !== undefined && message.length === 1) return [id, message[0]!]
     }
     return undefined
   }

@@ -55,6 +55,7 @@ export abstract class SocketBase extends SocketHooks implements PipeOwner, Conne
       get envelopeSize() { return self.envelopeSize },
       trySend: (message) => this.xsend(message),
       tryReceive: () => this.xreceive(),
+      receivedFrom: () => this.xreceivedFrom,
       codecError: (error) => this.emit({ type: "codec:error", error }),
       parkingChanged: () => this.updateKeepAlive(),
     }, this.options, this.counters)
@@ -234,7 +235,7 @@ export abstract class SocketBase extends SocketHooks implements PipeOwner, Conne
     if (this.endpoints.busy) return void (this.closeRequested = true)
     this.isClosed = true
     releaseContext(this)
-    this.flow.cancel(zmqError("EAGAIN", "Socket was closed"))
+    this.flow.cancel(() => zmqError("EAGAIN", "Socket was closed"))
     this.closing()
     if (!this.lingering.start(this.options.linger)) return this.terminate()
     this.endpoints.stopAccepting()

@@ -26,11 +26,12 @@ import { Dish } from "./dish.js"
 import { Gather } from "./gather.js"
 import { Scatter } from "./scatter.js"
 import { Datagram } from "./datagram.js"
+import { Stream } from "./stream.js"
 
 const CLASSES: Readonly<Record<string, new (options: object) => SocketBase>> = {
   PAIR: Pair, PUB: Publisher, SUB: Subscriber, REQ: Request, REP: Reply, DEALER: Dealer, ROUTER: Router,
   PULL: Pull, PUSH: Push, XPUB: XPublisher, XSUB: XSubscriber, SERVER: Server, CLIENT: Client, RADIO: Radio,
-  DISH: Dish, GATHER: Gather, SCATTER: Scatter, DGRAM: Datagram,
+  DISH: Dish, GATHER: Gather, SCATTER: Scatter, DGRAM: Datagram, STREAM: Stream,
 }
 
 /** Prototypes made for subclasses of Socket, per (subclass, socket class). */

@@ -19,6 +19,8 @@ export abstract class SocketHooks {
   protected xreadable(_pipe: Pipe): void {}
   protected xwritable(_pipe: Pipe): void {}
   protected xcommand(_pipe: Pipe, _name: string, _data: Buffer): void {}
+  /** The pipe the message xreceive() returned last came from (option receiveMetadata). */
+  protected get xreceivedFrom(): Pipe | undefined { return undefined }
   /** Frames before the payload that the codec leaves alone (Router: the routing id). */
   protected get envelopeSize(): number { return 0 }
   /** Extra READY properties (X- extensions). */

@@ -21,6 +21,7 @@ export abstract class SubscriberCore extends SocketBase {
 
   protected override get xhasIn(): boolean { return this.fq.hasReady }
   protected override get xhasOut(): boolean { return true }
+  protected override get xreceivedFrom(): Pipe | undefined { return this.fq.lastPipe }
   protected xreceive(): Message | undefined { return this.fq.receive() }
   protected override xreadable(pipe: Pipe): void { this.fq.activated(pipe) }
 

@@ -40,7 +40,7 @@ const READONLY = new Set(["securityMechanism", "threadSafe", "context", "type", 
 /** Options that act at once, so setting them on a live socket warns nobody (zeromq.js's list, plus ours). */
 const IMMEDIATE = new Set([
   "linger", "mandatory", "probeRouter", "verbosity", "correlate", "relaxed", "handover", "sendHighWaterMark",
-  "receiveHighWaterMark", "sendTimeout", "receiveTimeout", "codec", "receiveMetadata", "noDrop", "discovery",
+  "receiveHighWaterMark", "sendTimeout", "receiveTimeout", "codec", "receiveMetadata", "noDrop", "discovery", "notify",
 ])
 
 const WARNING = "Socket option will not take effect until next connect/bind."

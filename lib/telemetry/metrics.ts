@@ -1,6 +1,7 @@
 // Optional OpenTelemetry metrics (Node entry only). @opentelemetry/api is an optional peer
-// dependency, imported the first time a socket is made; without it, or without an SDK registered
-// by the application, nothing happens. Every instrument is asynchronous (observable): the
+// dependency, imported when a socket is made and the application has registered an SDK through
+// it; without either, nothing is loaded (importing the api costs ~50 ms of main-thread CPU, which
+// the first connections of a program without OpenTelemetry would otherwise pay). Every instrument is asynchronous (observable): the
 // counters socket.stats() reads are observed when the SDK collects, so sending and receiving
 // gain no OpenTelemetry call at all. Names follow the messaging semantic conventions where they
 // have one (messaging.client.sent.messages, messaging.client.consumed.messages), brokerless.* else.
@@ -36,12 +37,22 @@ let state: "idle" | "loading" | "on" | "off" = "idle"
 let sweepAt = 1024
 let binding: { meter: Meter; instruments: Instruments; callback: (result: BatchResult) => void } | undefined
 
-/** Tracing hook: a socket was made. The first one loads @opentelemetry/api (once). */
+/** Where @opentelemetry/api 1.x keeps what the application registered (providers, its api object). */
+const OTEL_GLOBAL = Symbol.for("opentelemetry.js.api.1")
+
+function sdkRegistered(): boolean {
+  return (globalThis as Record<symbol, unknown>)[OTEL_GLOBAL] !== undefined
+}
+
+/**
+ * Tracing hook: a socket was made. The first one made once an SDK is registered loads
+ * @opentelemetry/api (once); sockets made before are tracked all the same.
+ */
 export function socketCreated(counters: Counters): void {
   if (state === "off") return
   live.add(new WeakRef(counters))
   if (live.size >= sweepAt) sweep()
-  if (state !== "idle") return
+  if (state !== "idle" || !sdkRegistered()) return
   state = "loading"
   import("@opentelemetry/api").then(
     (api) => {

@@ -9,8 +9,11 @@ export interface ReadTarget {
   onRead(bytes: number, buffer: Buffer): boolean
 }
 
-/** Used until a reader is attached (Node asks for the first buffer when the stream is made). */
-const UNATTACHED_READ_SIZE = 64 * 1024
+/**
+ * Used until a reader is attached: Node asks for the first buffer when the stream is made, and
+ * that buffer takes the first read (a greeting, 64 octets). Small, since every connection makes one.
+ */
+const UNATTACHED_READ_SIZE = 4 * 1024
 
 /**
  * The `onread` of a stream whose reader (the engine) is created after the stream: reads are

@@ -53,7 +53,9 @@ export class FlushRequest implements Flushable {
 /** ~1000 messages of a loop that yields every 256 sends; at most ~3 turns of delay for others. */
 const MAX_WAITS = 3
 
+// Two lists used in turn, so a flush round allocates no array.
 let pending: Flushable[] = []
+let running: Flushable[] = []
 let scheduled = false
 
 export function scheduleFlush(target: Flushable): void {
@@ -67,10 +69,12 @@ export function scheduleFlush(target: Flushable): void {
 function runFlushes(): void {
   scheduled = false
   const batch = pending
-  pending = []
+  pending = running
+  running = batch
   const yielding = sendLoopYielding()
   for (const target of batch) {
     if (yielding && target.mayWait?.() === true) scheduleFlush(target)
     else target.flush()
   }
+  batch.length = 0
 }

@@ -3,7 +3,7 @@
 
 export const SOCKET_TYPES = [
   "PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB",
-  "RADIO", "DISH", "SERVER", "CLIENT", "SCATTER", "GATHER", "DGRAM",
+  "RADIO", "DISH", "SERVER", "CLIENT", "SCATTER", "GATHER", "DGRAM", "STREAM",
 ] as const
 
 export type SocketType = (typeof SOCKET_TYPES)[number]
@@ -28,6 +28,8 @@ const PEERS: Readonly<Record<SocketType, readonly SocketType[]>> = {
   GATHER: ["SCATTER"],
   // Raw udp datagrams: no ZMTP peer at all.
   DGRAM: [],
+  // Raw tcp peers (HTTP clients, servers...): no ZMTP peer either.
+  STREAM: [],
 }
 
 export function isSocketType(name: string): name is SocketType {

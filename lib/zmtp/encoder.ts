@@ -13,7 +13,10 @@ export function headerSize(bodySize: number): number {
 export function writeHeader(target: Buffer, offset: number, more: boolean, bodySize: number): number {
   if (bodySize > MAX_SHORT_SIZE) {
     target[offset] = FLAG_LONG | (more ? FLAG_MORE : 0)
-    target.writeBigUInt64BE(BigInt(bodySize), offset + 1)
+    // Two 32-bit halves, not writeBigUInt64BE(BigInt(size)): a BigInt per frame of 256 octets
+    // or more cost more than the rest of its header. `>>> 0` is the exact low half below 2^53.
+    target.writeUInt32BE(Math.floor(bodySize / 0x1_0000_0000), offset + 1)
+    target.writeUInt32BE(bodySize >>> 0, offset + 5)
     return offset + 9
   }
   target[offset] = more ? FLAG_MORE : 0
@@ -38,7 +41,7 @@ export function packedSize(messages: readonly (readonly Buffer[])[]): number {
  * small bodies, interleaved with large bodies by reference. `out` is appended to.
  */
 export function encodeMessages(messages: readonly (readonly Buffer[])[], out: Buffer[]): void {
-  const packed = Buffer.allocUnsafe(packedSize(messages))
+  const packed = packBuffer(packedSize(messages))
   let start = 0
   let offset = 0
   for (const frames of messages) {
@@ -54,5 +57,40 @@ export function encodeMessages(messages: readonly (readonly Buffer[])[], out: Bu
       }
     }
   }
-  if (offset > start) out.push(packed.subarray(start, offset))
+  if (start === 0) out.push(packed) // the common case, small messages only: no view to make
+  else if (offset > start) out.push(packed.subarray(start, offset))
+}
+
+// The packed output of a batch is written to the socket at once and, once the kernel took it,
+// never read again. A fresh allocation per batch is fresh memory: measured with 1 KiB messages,
+// the sender took 94 minor page faults per 1000 messages (raw node:net: 19) and twice its
+// system time. So one slab is lent out at a time and comes back when its writer saw the write
+// leave synchronously (recyclePacked); a slab not given back is simply left to the GC.
+const SLAB_SIZE = 64 * 1024
+let spare: Buffer | undefined
+let lent: Buffer | undefined
+
+/** `size` octets to pack a batch into: the spare slab when it fits, else new memory. */
+export function packBuffer(size: number): Buffer {
+  if (size > SLAB_SIZE) return Buffer.allocUnsafe(size)
+  const slab = spare ?? Buffer.allocUnsafeSlow(SLAB_SIZE)
+  spare = undefined
+  lent = slab
+  return slab.subarray(0, size)
+}
+
+/**
+ * Everything in `written` has been copied out of process memory (a socket write that completed
+ * synchronously): if the slab lent last is among it, it may be packed into again.
+ */
+export function recyclePacked(written: readonly Buffer[]): void {
+  const slab = lent
+  if (slab === undefined) return
+  for (let i = 0; i < written.length; i++) {
+    if (written[i]!.buffer === slab.buffer) {
+      spare = slab
+      lent = undefined
+      return
+    }
+  }
 }

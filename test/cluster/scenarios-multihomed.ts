@@ -2,18 +2,8 @@
 // `interface` and `address` options across the two. Host 1 is on both LANs, host 3 on LAN B only
 // (its LAN A cable is cut), host 6 on both, host 2 on LAN A only.
 import { join } from "node:path"
-import { account, sleep, startAgent, type Agent } from "./agents.js"
-import type { Context, Scenario } from "./scenarios.js"
-
-function agent(ctx: Context, host: number, role: Parameters<typeof startAgent>[2]): Agent {
-  const a = startAgent(ctx.bed, host, role)
-  ctx.agents.push(a)
-  return a
-}
-
-function check(ok: boolean, message: string): void {
-  if (!ok) throw new Error(message)
-}
+import { account, sleep } from "./agents.js"
+import { agent, check, type Context, type Scenario } from "./scenarios.js"
 
 /** A Push on `host` finds `name` (browsing on `iface`), sends 200 messages; none may be lost. */
 async function sendByName(ctx: Context, host: number, name: string, pullLog: string, iface?: string) {

@@ -19,13 +19,13 @@ export interface Scenario {
   run(ctx: Context): Promise<string>
 }
 
-function agent(ctx: Context, host: number, role: Parameters<typeof startAgent>[2]): Agent {
+export function agent(ctx: Context, host: number, role: Parameters<typeof startAgent>[2]): Agent {
   const a = startAgent(ctx.bed, host, role)
   ctx.agents.push(a)
   return a
 }
 
-function check(ok: boolean, message: string): void {
+export function check(ok: boolean, message: string): void {
   if (!ok) throw new Error(message)
 }
 

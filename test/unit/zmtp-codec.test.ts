@@ -1,5 +1,6 @@
 // The pure ZMTP codec: frame encode/decode round trips at every size boundary, arbitrary
 // chunking (fast-check), greeting, metadata and command bytes checked against docs/wire-notes.md §11.
+import { constants as bufferConstants } from "node:buffer"
 import { isDeepStrictEqual } from "node:util"
 import t from "tap"
 import fc from "fast-check"
@@ -11,7 +12,7 @@ import {
 } from "../../lib/zmtp/command.js"
 import { MAX_METADATA_PROPERTIES } from "../../lib/zmtp/constants.js"
 import { FrameDecoder } from "../../lib/zmtp/decoder.js"
-import { COPY_LIMIT, encodeMessages, writeHeader } from "../../lib/zmtp/encoder.js"
+import { COPY_LIMIT, encodeMessages, packBuffer, recyclePacked, writeHeader } from "../../lib/zmtp/encoder.js"
 import { checkGreetingPrefix, effectiveMinor, encodeGreeting, parseGreeting } from "../../lib/zmtp/greeting.js"
 import { metadataSize, parseMetadata, writeMetadata } from "../../lib/zmtp/metadata.js"
 
@@ -351,4 +352,33 @@ t.test("commands, byte-exact against docs/wire-notes.md §11", async (t) => {
     t.equal(events.length, 1)
     t.ok("command" in events[0]! && parseCommand(events[0].command)!.name === "XDATA")
   })
+})
+
+t.test("long headers: the size as two 32-bit halves equals the 64-bit big-endian size", async (t) => {
+  for (const size of [256, 65535, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 5, 2 ** 40 + 2 ** 31 + 7, Number.MAX_SAFE_INTEGER]) {
+    const header = Buffer.alloc(9)
+    t.equal(writeHeader(header, 0, true, size), 9)
+    const expected = Buffer.alloc(9)
+    expected[0] = 0x03
+    expected.writeBigUInt64BE(BigInt(size), 1)
+    t.same(header, expected, `size ${size}`)
+    // Decoded back: under the platform's Buffer limit a frame begins; over it, the refusal
+    // names the exact size (read from the same two halves).
+    const { decoder, events } = recorder(-1)
+    decoder.push(header)
+    if (size <= bufferConstants.MAX_LENGTH) t.same(events, [], `size ${size}: a frame announced, nothing delivered or refused`)
+    else t.match((events[0] as { error: ZmqError }).error.detail, `announced a ${size} octet frame`)
+  }
+})
+
+t.test("pack slab: lent once, reused only after recyclePacked saw it written", async (t) => {
+  const a = packBuffer(100)
+  const b = packBuffer(100)
+  t.not(a.buffer, b.buffer, "a slab lent out (not recycled) is never handed out again")
+  recyclePacked([Buffer.alloc(10)])
+  t.not(packBuffer(100).buffer, b.buffer, "a write without the slab does not free it")
+  const c = packBuffer(50)
+  recyclePacked([Buffer.alloc(3), c.subarray(0, 20)])
+  t.equal(packBuffer(200).buffer, c.buffer, "written: the same memory is packed into again")
+  t.equal(packBuffer(1024 * 1024).length, 1024 * 1024, "larger than a slab: its own allocation")
 })

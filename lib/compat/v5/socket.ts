@@ -4,7 +4,7 @@
 // "error" events.
 import { EventEmitter } from "node:events"
 import {
-  Dealer, Pair, Publisher, Pull, Push, Reply, Request, Router, Subscriber, XPublisher, XSubscriber,
+  Dealer, Pair, Publisher, Pull, Push, Reply, Request, Router, Stream, Subscriber, XPublisher, XSubscriber,
 } from "../../index.js"
 import { invoke } from "./callbacks.js"
 import * as c from "./constants.js"
@@ -13,13 +13,13 @@ import { monitorEvents } from "./monitor.js"
 import { mappingOf, optionError, optionId, options, readOption, writeOption, type OptionName } from "./options.js"
 import { Outbox, type Callback } from "./outbox.js"
 
-type Inner = Pair | Publisher | Subscriber | XPublisher | XSubscriber | Request | Reply | Dealer | Router | Pull | Push
+type Inner = Pair | Publisher | Subscriber | XPublisher | XSubscriber | Request | Reply | Dealer | Router | Pull | Push | Stream
 
-const CONSTRUCTORS: Record<Exclude<c.SocketTypeName, "stream">, () => Inner> = {
+const CONSTRUCTORS: Record<c.SocketTypeName, () => Inner> = {
   pair: () => new Pair(), pub: () => new Publisher(), sub: () => new Subscriber(),
   req: () => new Request(), rep: () => new Reply(), dealer: () => new Dealer(), xreq: () => new Dealer(),
   router: () => new Router(), xrep: () => new Router(), pull: () => new Pull(), push: () => new Push(),
-  xpub: () => new XPublisher(), xsub: () => new XSubscriber(),
+  xpub: () => new XPublisher(), xsub: () => new XSubscriber(), stream: () => new Stream(),
 }
 
 /** A type given by 5.x name or libzmq number, as its name. */
@@ -44,7 +44,6 @@ export class Socket extends EventEmitter {
   constructor(type: c.SocketTypeName | number) {
     super()
     this.type = typeName(type)
-    if (this.type === "stream") throw new Error("Socket type stream is not supported (brokerless has no STREAM socket)")
     this.inner = CONSTRUCTORS[this.type]()
     const inner = this.inner as Partial<Record<"send" | "receive", unknown>>
     const turns = this.type === "req" ? "request" : this.type === "rep" ? "reply" : "none"

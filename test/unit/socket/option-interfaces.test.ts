@@ -9,7 +9,7 @@ import { SOCKET_TYPES, type SocketType } from "../../../lib/zmtp/compat.js"
 import type { ZmqjsOptions } from "../../../lib/socket/zmqjs-compat.js"
 import type {
   DealerOptions, PublisherOptions, PullOptions, PushOptions, ReplyOptions, RequestOptions, RouterOptions,
-  SocketOptions, SubscriberOptions, XPublisherOptions,
+  SocketOptions, StreamOptions, SubscriberOptions, XPublisherOptions,
 } from "../../../lib/index.js"
 import type { GatherOptions, ScatterOptions } from "../../../lib/draft.js"
 import { Pair, Pull } from "../../../lib/index.js"
@@ -42,6 +42,7 @@ const agree: Record<string, true> = {
   SERVER: true satisfies Check<"SERVER", SocketOptions>,
   RADIO: true satisfies Check<"RADIO", SocketOptions>,
   DISH: true satisfies Check<"DISH", SocketOptions>,
+  STREAM: true satisfies Check<"STREAM", StreamOptions>,
 }
 
 t.test("every socket type has its line above", async (t) => {
