@@ -1,6 +1,7 @@
 // SUB (RFC 29; libzmq sub.cpp on xsub.cpp): subscribe()/unsubscribe() instead of send(), and a
 // local prefix filter on receive (messages in flight after an unsubscribe, invertMatching, a
 // publisher that does not filter), as libzmq's SUB also filters.
+import { zmqError } from "../errors.js"
 import type { Message } from "../pipe/pipe.js"
 import type { SocketOptions } from "./options.js"
 import { SubscriberCore } from "./xsubscriber.js"
@@ -52,3 +53,16 @@ export class Subscriber<Value = Buffer[]> extends SubscriberCore implements Asyn
 }
 
 const EMPTY = Buffer.alloc(0)
+
+/**
+ * send() is not in the type (a SUB cannot send, as in zeromq.js's typings) but exists at runtime,
+ * as in zeromq.js: code that calls it anyway gets zeromq.js's argument error, or libzmq's ENOTSUP.
+ */
+Object.defineProperty(Subscriber.prototype, "send", {
+  configurable: true,
+  writable: true,
+  value(message?: unknown): Promise<void> {
+    if (message === undefined) throw Object.assign(new TypeError("Message must be present"), { code: "EINVAL" })
+    return Promise.reject(zmqError("ENOTSUP", "a SUB socket cannot send; use subscribe()"))
+  },
+})

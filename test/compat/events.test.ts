@@ -98,3 +98,12 @@ t.test("inproc has no listener: no bind, accept, close or bind:error events (lib
   await server.unbind(address)
   t.same(seen, ["handshake"])
 })
+
+t.test("a Subscriber's untyped send() fails as zeromq.js's does", async (t) => {
+  const { Subscriber } = await import("../../lib/socket/subscriber.js")
+  const sub = new Subscriber()
+  t.teardown(() => sub.close())
+  const untyped = sub as unknown as { send(message?: unknown): Promise<void> }
+  t.throws(() => untyped.send(), { name: "TypeError", message: "Message must be present" })
+  await t.rejects(untyped.send("x"), { code: "ENOTSUP", message: "Operation not supported" })
+})

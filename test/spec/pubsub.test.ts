@@ -155,7 +155,7 @@ for (const transport of TRANSPORTS) {
       t.equal(matching(xpub, "A"), 1, "still subscribed to A")
       sub.unsubscribe("A")
       t.same(await recv(xpub), [Buffer.from([0, 0x41])], "the last unsubscribe cancels")
-      t.equal((sub as unknown as { send?: unknown }).send, undefined, "Subscriber has no send")
+      await t.rejects((sub as unknown as { send(m: string): Promise<void> }).send("x"), { code: "ENOTSUP" }, "Subscriber's untyped send() is refused")
     })
 
     t.test("SUB: subscribe() with no argument subscribes to everything (the empty prefix)", async (t) => {
