@@ -21,8 +21,6 @@ export interface Flushable {
  */
 export class FlushRequest implements Flushable {
   private pending = false
-  /** Turns this flush has waited for a send loop since it was requested. */
-  private waits = 0
 
   constructor(private readonly target: Flushable) {}
 
@@ -34,24 +32,18 @@ export class FlushRequest implements Flushable {
 
   flush(): void {
     this.pending = false
-    this.waits = 0
     this.target.flush()
   }
 
   /**
-   * Waits at most MAX_WAITS turns. The send loop that yielded may belong to another socket of
-   * the process, one that sends forever: without a bound, this connection's output (a reply, a
-   * request) would wait as long as that loop runs.
+   * The target decides, and bounds its own waiting: a stream writer waits only while its queue
+   * keeps growing (the yielding loop is feeding it), so output another socket's endless loop
+   * does not feed is written at the next pass.
    */
   mayWait(): boolean {
-    if (this.waits >= MAX_WAITS || this.target.mayWait?.() !== true) return false
-    this.waits++
-    return true
+    return this.target.mayWait?.() === true
   }
 }
-
-/** ~1000 messages of a loop that yields every 256 sends; at most ~3 turns of delay for others. */
-const MAX_WAITS = 3
 
 // Two lists used in turn, so a flush round allocates no array.
 let pending: Flushable[] = []
