@@ -63,13 +63,15 @@ export class CurveClient implements Mechanism {
   private expecting: typeof WELCOME | typeof COMMAND.READY = WELCOME
   private key: Uint8Array | undefined
 
-  private helloBoxKey: Uint8Array | undefined
+  /** null: the server key is a small-order point, with which no box key exists. */
+  private helloBoxKey: Uint8Array | null | undefined
 
   constructor(private readonly local: LocalIdentity, private readonly keys: CurveKeys, private readonly serverKey: Uint8Array) {}
 
   /** HELLO's signature box and WELCOME both go between C' and S: one scalar multiplication. */
-  private helloKey(): Uint8Array {
-    return (this.helloBoxKey ??= nacl.beforenm(this.serverKey, this.transient.secretKey))
+  private helloKey(): Uint8Array | null {
+    if (this.helloBoxKey === undefined) this.helloBoxKey = nacl.beforenm(this.serverKey, this.transient.secretKey)
+    return this.helloBoxKey
   }
 
   start(): Buffer[] {
@@ -77,7 +79,9 @@ export class CurveClient implements Mechanism {
     data[0] = 1 // version 1.0
     data.set(this.transient.publicKey, 74)
     data.writeBigUInt64BE(1n, 106)
-    data.set(nacl.boxAfter(new Uint8Array(64), shortNonce("CurveZMQHELLO---", 1n), this.helloKey()), 114)
+    // a small-order server key: sealed with a random key, no server opens it (and onWelcome fails)
+    const key = this.helloKey() ?? nacl.randomBytes(32)
+    data.set(nacl.boxAfter(new Uint8Array(64), shortNonce("CurveZMQHELLO---", 1n), key), 114)
     return [encodeCommand(HELLO, data)]
   }
 
@@ -89,17 +93,21 @@ export class CurveClient implements Mechanism {
 
   private onWelcome(data: Buffer): HandshakeStep {
     if (data.length !== WELCOME_SIZE) return malformed("WELCOME")
-    const opened = nacl.openAfter(data.subarray(16), longNonce("WELCOME-", data.subarray(0, 16)), this.helloKey())
+    const helloKey = this.helloKey()
+    if (!helloKey) return cryptoFailure("the server key is a small-order point")
+    const opened = nacl.openAfter(data.subarray(16), longNonce("WELCOME-", data.subarray(0, 16)), helloKey)
     if (!opened) return cryptoFailure("WELCOME box did not open: wrong server key?")
     const serverTransient = opened.subarray(0, 32)
     const cookie = opened.subarray(32, 32 + COOKIE_SIZE)
-    this.key = nacl.beforenm(serverTransient, this.transient.secretKey)
+    const key = nacl.beforenm(serverTransient, this.transient.secretKey)
     const vouchRandom = nacl.randomBytes(16)
     const vouch = nacl.box(
       Buffer.concat([this.transient.publicKey, this.serverKey]), longNonce("VOUCH---", vouchRandom), serverTransient, this.keys.secretKey,
     )
+    if (!key || !vouch) return cryptoFailure("WELCOME carries a small-order short-term key")
+    this.key = key
     const plain = Buffer.concat([this.keys.publicKey, vouchRandom, vouch, encodeLocalMetadata(this.local)])
-    const box = nacl.boxAfter(plain, shortNonce("CurveZMQINITIATE", 2n), this.key)
+    const box = nacl.boxAfter(plain, shortNonce("CurveZMQINITIATE", 2n), key)
     const nonce = Buffer.alloc(8)
     nonce.writeBigUInt64BE(2n)
     this.expecting = COMMAND.READY
@@ -148,6 +156,7 @@ export class CurveServer implements Mechanism {
     const clientTransient = data.subarray(74, 106)
     // HELLO's signature box and WELCOME both go between C' and S: one scalar multiplication.
     const helloKey = nacl.beforenm(clientTransient, this.keys.secretKey)
+    if (!helloKey) return cryptoFailure("HELLO carries a small-order short-term key")
     const signature = nacl.openAfter(data.subarray(114), shortNonce("CurveZMQHELLO---", data.readBigUInt64BE(106)), helloKey)
     if (!signature || signature.some((octet) => octet !== 0)) return cryptoFailure("HELLO signature box did not open")
     this.clientTransient = Uint8Array.from(clientTransient)
@@ -169,6 +178,7 @@ export class CurveServer implements Mechanism {
       return cryptoFailure("INITIATE cookie is not ours")
     }
     const key = nacl.beforenm(this.clientTransient!, this.transient.secretKey)
+    if (!key) return cryptoFailure("HELLO carried a small-order short-term key") // refused there already
     const counter = data.readBigUInt64BE(COOKIE_SIZE)
     const plain = nacl.openAfter(data.subarray(COOKIE_SIZE + 8), shortNonce("CurveZMQINITIATE", counter), key)
     if (!plain || plain.length < 32 + VOUCH_SIZE) return cryptoFailure("INITIATE box did not open")

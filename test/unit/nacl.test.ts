@@ -1,9 +1,12 @@
 // The NaCl seam (lib/security/nacl.ts): libsodium (WebAssembly) and tweetnacl must compute the
 // same bytes, since a process starts on tweetnacl and switches once libsodium has loaded, possibly
 // in the middle of a connection. Also: failures are null (never a throw), and loading is lazy.
+// beforenm's X25519 comes from node:crypto where it works (x25519-node.ts): it must agree with
+// both, pass RFC 7748's test vector, and refuse small-order public keys as libsodium does.
 import t from "tap"
 import tweetnacl from "tweetnacl"
 import * as nacl from "../../lib/security/nacl.js"
+import { nodeX25519 } from "../../lib/security/x25519-node.js"
 
 const SIZES = [0, 1, 16, 17, 255, 4096, 65537]
 
@@ -16,10 +19,13 @@ t.test("tweetnacl serves until libsodium is asked for", async (t) => {
 
 t.test("libsodium and tweetnacl agree byte for byte", async (t) => {
   await nacl.useNaclBackend("libsodium")
+  nacl.useNodeX25519(false)
+  t.teardown(() => void nacl.useNodeX25519(true))
+  t.equal(nacl.x25519Backend(), "libsodium")
   const a = tweetnacl.box.keyPair()
   const b = tweetnacl.box.keyPair()
   const nonce = tweetnacl.randomBytes(24)
-  const key = nacl.beforenm(a.publicKey, b.secretKey)
+  const key = nacl.beforenm(a.publicKey, b.secretKey)!
   t.same(Buffer.from(key), Buffer.from(tweetnacl.box.before(a.publicKey, b.secretKey)), "beforenm")
   t.same(Buffer.from(nacl.publicKeyOf(a.secretKey)), Buffer.from(a.publicKey), "public key of a secret key")
   const pair = nacl.keyPair()
@@ -29,7 +35,7 @@ t.test("libsodium and tweetnacl agree byte for byte", async (t) => {
     const sealed = nacl.boxAfter(message, nonce, key)
     t.same(Buffer.from(sealed), Buffer.from(tweetnacl.box.after(message, nonce, key)), `box ${size} B`)
     t.same(Buffer.from(nacl.openAfter(sealed, nonce, key)!), Buffer.from(message), `open ${size} B`)
-    t.same(Buffer.from(nacl.box(message, nonce, a.publicKey, b.secretKey)), Buffer.from(tweetnacl.box(message, nonce, a.publicKey, b.secretKey)), `one-off box ${size} B`)
+    t.same(Buffer.from(nacl.box(message, nonce, a.publicKey, b.secretKey)!), Buffer.from(tweetnacl.box(message, nonce, a.publicKey, b.secretKey)), `one-off box ${size} B`)
     t.same(Buffer.from(nacl.boxOpen(sealed, nonce, b.publicKey, a.secretKey)!), Buffer.from(message), `one-off open ${size} B from the other side`)
     const frame = Buffer.alloc(3 + 17 + size, 0xee)
     nacl.sealInto(frame, 3, 0x01, message, nonce, key)
@@ -90,3 +96,65 @@ t.test("a stream sealed by one backend opens with the other (switching mid-conne
   t.equal(String(Buffer.from(nacl.openAfter(late, nonce, key)!)), "after the switch")
   await nacl.useNaclBackend("libsodium")
 })
+
+const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, "hex"))
+/** RFC 7748 section 6.1 (Curve25519 Diffie-Hellman test vector). */
+const RFC7748 = {
+  alice: hex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"),
+  alicePublic: hex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"),
+  bob: hex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"),
+  bobPublic: hex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f"),
+  shared: "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742",
+}
+/** Public keys of small order (0, 1, and a point of order 8): X25519 with them is all zero. */
+const SMALL_ORDER = [
+  new Uint8Array(32),
+  hex("0100000000000000000000000000000000000000000000000000000000000000"),
+  hex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
+]
+const reference = (secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array => tweetnacl.scalarMult(secretKey, publicKey)
+
+t.test("node:crypto's X25519 passes RFC 7748's test vector and serves beforenm on Node", async (t) => {
+  const x25519 = nodeX25519(tweetnacl.scalarMult.base, reference, tweetnacl.randomBytes)
+  if (!x25519) return t.fail("node:crypto has a working X25519 on Node")
+  t.equal(Buffer.from(x25519.sharedSecret(RFC7748.bobPublic, RFC7748.alice)!).toString("hex"), RFC7748.shared, "Alice's side")
+  t.equal(Buffer.from(x25519.sharedSecret(RFC7748.alicePublic, RFC7748.bob)!).toString("hex"), RFC7748.shared, "Bob's side")
+  x25519.adopt(RFC7748.bob, RFC7748.bobPublic)
+  t.equal(Buffer.from(x25519.sharedSecret(RFC7748.alicePublic, RFC7748.bob)!).toString("hex"), RFC7748.shared, "an adopted key pair")
+  const reused = Uint8Array.from(RFC7748.bob)
+  x25519.adopt(reused, RFC7748.bobPublic)
+  reused.set(RFC7748.alice)
+  t.equal(Buffer.from(x25519.sharedSecret(RFC7748.bobPublic, reused)!).toString("hex"), RFC7748.shared, "an adopted array changed later: its new contents count")
+  t.equal(nacl.useNodeX25519(true), true)
+  t.equal(nacl.x25519Backend(), "node:crypto")
+})
+
+for (const backend of ["libsodium", "tweetnacl"] as const) {
+  t.test(`node:crypto's beforenm agrees with tweetnacl's box.before (boxes by ${backend})`, async (t) => {
+    await nacl.useNaclBackend(backend)
+    nacl.useNodeX25519(true)
+    for (let i = 0; i < 20; i++) {
+      const a = tweetnacl.box.keyPair()
+      const b = i % 2 ? nacl.keyPair() : tweetnacl.box.keyPair() // keyPair() adopts its pair
+      t.same(Buffer.from(nacl.beforenm(a.publicKey, b.secretKey)!), Buffer.from(tweetnacl.box.before(a.publicKey, b.secretKey)))
+      t.same(Buffer.from(nacl.beforenm(b.publicKey, a.secretKey)!), Buffer.from(tweetnacl.box.before(b.publicKey, a.secretKey)))
+    }
+    await nacl.useNaclBackend("libsodium")
+  })
+}
+
+for (const [backend, native] of [["libsodium", true], ["libsodium", false], ["tweetnacl", false]] as const) {
+  t.test(`${native ? "node:crypto" : backend}: a small-order public key has no box key (null, never a throw)`, async (t) => {
+    await nacl.useNaclBackend(backend)
+    nacl.useNodeX25519(native)
+    t.teardown(() => void nacl.useNodeX25519(true))
+    const own = nacl.keyPair()
+    const nonce = nacl.randomBytes(24)
+    for (const point of SMALL_ORDER) {
+      t.equal(nacl.beforenm(point, own.secretKey), null, `beforenm ${Buffer.from(point).toString("hex").slice(0, 8)}...`)
+      t.equal(nacl.box(Buffer.from("x"), nonce, point, own.secretKey), null, "box")
+      t.equal(nacl.boxOpen(new Uint8Array(17), nonce, point, own.secretKey), null, "boxOpen")
+    }
+    await nacl.useNaclBackend("libsodium")
+  })
+}
