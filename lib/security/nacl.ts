@@ -12,40 +12,11 @@
 // Curve25519 shared secrets (beforenm) come from node:crypto where it has a working X25519
 // (x25519-node.ts), which is native and about twice as fast as libsodium's.
 import tweetnacl from "tweetnacl"
-import { MAC_SIZE, sodiumPrimitives, type Sodium } from "./sodium-primitives.js"
+import { MAC_SIZE, type KeyPair, type Primitives } from "./primitives.js"
+import { sodiumPrimitives, type Sodium } from "./sodium-primitives.js"
 import { nodeX25519, type NodeX25519 } from "./x25519-node.js"
 
-export interface KeyPair {
-  publicKey: Uint8Array
-  secretKey: Uint8Array
-}
-
-/** One implementation of the primitives. `open*` return null when the box does not open. */
-export interface Primitives {
-  readonly name: "libsodium" | "tweetnacl"
-  keyPair(): KeyPair
-  /** Curve25519 public key of a secret key (scalar multiplication by the base point). */
-  publicKeyOf(secretKey: Uint8Array): Uint8Array
-  /**
-   * The precomputed key of a box between publicKey and secretKey (crypto_box_beforenm), or null
-   * for a small-order publicKey (an all-zero shared secret, as libsodium refuses it).
-   */
-  beforenm(publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array | null
-  /** crypto_box_afternm / open_afternm (= secretbox with the precomputed key): MAC then ciphertext. */
-  boxAfter(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array
-  openAfter(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null
-  /**
-   * openAfter that writes the plaintext over the box's ciphertext, from box[16] on: no
-   * plaintext buffer per message. False (box unchanged) when the box does not open.
-   */
-  openInPlace(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean
-  /**
-   * boxAfter of [flags, ...body] written into out at offset (17 + body.length octets): a CURVE
-   * MESSAGE sealed straight into its frame, without a plaintext or box copy in between.
-   */
-  sealInto(out: Uint8Array, offset: number, flags: number, body: Uint8Array, nonce: Uint8Array, key: Uint8Array): void
-  randomBytes(length: number): Uint8Array
-}
+export type { KeyPair, Primitives }
 
 
 /** tweetnacl's lower level (not in its typings): HSalsa20, which turns a shared secret into a box key. */

@@ -1,11 +1,9 @@
-// libsodium (WebAssembly, package libsodium-wrappers) behind nacl.ts's Primitives: the data
+// libsodium (WebAssembly, package libsodium-wrappers) behind primitives.ts's Primitives: the data
 // phase calls the raw Emscripten exports on one reusable region of WebAssembly memory, since the
 // wrapper functions allocate and copy every argument and result.
 import tweetnacl from "tweetnacl"
-import type { Primitives } from "./nacl.js"
+import { MAC_SIZE, type Primitives } from "./primitives.js"
 
-/** Poly1305 MAC octets in front of every box. */
-export const MAC_SIZE = 16
 /** Up to this many octets, a loop copies faster than a typed-array view and set(). */
 const SMALL_COPY = 64
 
