@@ -73,7 +73,7 @@ function buildRows() {
       })
     }
   }
-  // Encrypted: every frame boxed with CURVE (brokerless: tweetnacl in JS; zeromq: libsodium).
+  // Encrypted: every frame boxed with CURVE (brokerless: libsodium in WebAssembly, X25519 from node:crypto; zeromq: native libsodium).
   for (const [size, count, quick] of [[16, 100_000, 20_000], [64 * KiB, 2_000, 400]]) {
     rows.push({ scenario: "push/pull, CURVE", kind: "throughput", transport: "tcp", size, send: "push", recv: "pull", curve: true, classes: ["Push", "Pull"], count, quick })
   }
