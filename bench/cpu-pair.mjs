@@ -41,7 +41,9 @@ if (process.argv[6] === "child") {
     process.send({ ep: s.lastEndpoint })
     await s.receive(); const c0 = cpu(), s0 = sys(), t0 = performance.now(), th0 = threads(), f0 = faults()
     for (let i = 1; i < n; i++) await s.receive()
-    process.send({ recvCpu: cpu() - c0, recvSys: sys() - s0, wall: performance.now() - t0, recvFaults: faults() - f0, threads: threadDiff(th0, threads()) }); s.close(); process.exit(0)
+    process.send({ recvCpu: cpu() - c0, recvSys: sys() - s0, wall: performance.now() - t0, recvFaults: faults() - f0, threads: threadDiff(th0, threads()) },
+      // exit once the report is written: process.exit() right after send() can drop it (a hang seen once)
+      () => { s.close(); process.exit(0) })
   } else {
     process.once("message", async ({ ep }) => {
       const s = new L.Push({ linger: 0, ...sec }); s.connect(ep)
