@@ -12,12 +12,11 @@
 // Curve25519 shared secrets (beforenm) come from node:crypto where it has a working X25519
 // (x25519-node.ts), which is native and about twice as fast as libsodium's.
 import tweetnacl from "tweetnacl"
-import { MAC_SIZE, type KeyPair, type Primitives } from "./primitives.js"
+import { isAllZero, MAC_SIZE, type KeyPair, type Primitives } from "./primitives.js"
 import { sodiumPrimitives, type Sodium } from "./sodium-primitives.js"
 import { nodeX25519, type NodeX25519 } from "./x25519-node.js"
 
 export type { KeyPair, Primitives }
-
 
 /** tweetnacl's lower level (not in its typings): HSalsa20, which turns a shared secret into a box key. */
 const { crypto_core_hsalsa20: hsalsa20 } = (tweetnacl as unknown as {
@@ -28,7 +27,7 @@ const SIGMA = new Uint8Array(Buffer.from("expand 32-byte k", "latin1"))
 
 /** crypto_box_beforenm from an X25519 shared secret: HSalsa20 of it with a zero nonce. */
 function boxKeyOf(shared: Uint8Array | null): Uint8Array | null {
-  if (!shared || shared.every((octet) => octet === 0)) return null
+  if (!shared || isAllZero(shared)) return null
   const key = new Uint8Array(32)
   hsalsa20(key, ZERO_NONCE, shared, SIGMA)
   return key
@@ -54,7 +53,6 @@ const TWEETNACL: Primitives = {
   },
   randomBytes: (length) => tweetnacl.randomBytes(length),
 }
-
 
 let active: Primitives = TWEETNACL
 /**

@@ -4,6 +4,13 @@
 /** Poly1305 MAC octets in front of every box. */
 export const MAC_SIZE = 16
 
+/** Whether every octet is zero (an X25519 result with a small-order key), in time independent of the contents. */
+export function isAllZero(octets: Uint8Array): boolean {
+  let bits = 0
+  for (let i = 0; i < octets.length; i++) bits |= octets[i]!
+  return bits === 0
+}
+
 export interface KeyPair {
   publicKey: Uint8Array
   secretKey: Uint8Array

@@ -1,7 +1,7 @@
 // X25519 (RFC 7748) through node:crypto, i.e. the runtime's native OpenSSL/BoringSSL: a shared
 // secret costs ~32 µs with ready key objects, against 74-115 µs in libsodium's WebAssembly (the
 // CURVE handshake computes three per side). nacl.ts uses it when the runtime's node:crypto passes
-// a known-answer check at load (Node; Bun and Deno if theirs works), and falls back otherwise
+// a known-answer check, run at the first CURVE use (Node; Bun and Deno if theirs works), and falls back otherwise
 // (browsers: the bundle's node:crypto shim has no key objects).
 //
 // Only the shared secret comes from here. Key pairs stay with libsodium: node's
@@ -10,6 +10,7 @@
 // on the lock the export holds), and the CURVE server needs its raw short-term secret key (it
 // goes into the cookie).
 import * as nodeCrypto from "node:crypto"
+import { isAllZero } from "./primitives.js"
 
 type KeyObject = nodeCrypto.KeyObject
 
@@ -56,19 +57,13 @@ export interface NodeX25519 {
   adopt(secretKey: Uint8Array, publicKey: Uint8Array): void
 }
 
-function isZero(octets: Uint8Array): boolean {
-  let bits = 0
-  for (let i = 0; i < octets.length; i++) bits |= octets[i]!
-  return bits === 0
-}
-
 function create(publicKeyOf: (secretKey: Uint8Array) => Uint8Array): NodeX25519 {
   return {
     sharedSecret(publicKey, secretKey) {
       try {
         const peer = nodeCrypto.createPublicKey({ key: { kty: "OKP", crv: "X25519", x: base64url(publicKey) }, format: "jwk" })
         const secret = nodeCrypto.diffieHellman({ privateKey: privateKeyOf(secretKey, publicKeyOf), publicKey: peer })
-        return secret.length === 32 && !isZero(secret) ? secret : null
+        return secret.length === 32 && !isAllZero(secret) ? secret : null
       } catch {
         // OpenSSL refuses an all-zero result itself (Node throws); other runtimes may not
         return null
