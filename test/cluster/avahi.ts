@@ -66,7 +66,10 @@ export class AvahiHost {
       if (i > 100) throw new Error(`dbus-daemon on host ${this.host} made no socket in 10 s`)
       await sleep(100)
     }
-    const script = 'mount -t tmpfs none /run/avahi-daemon && exec avahi-daemon -f "$0" --no-chroot --no-drop-root --no-rlimits'
+    // A private tmpfs over all of /run, so /run/avahi-daemon can be made inside it: a fresh install
+    // without systemd has no such directory, and making it in the real /run would leave it behind.
+    // Nothing else in /run is needed: the bus socket lives in this scenario's directory.
+    const script = 'mount -t tmpfs none /run && mkdir /run/avahi-daemon && exec avahi-daemon -f "$0" --no-chroot --no-drop-root --no-rlimits'
     const avahi = this.bed.spawn(this.host, "unshare", ["-m", "--", "sh", "-c", script, join(this.dir, "avahi.conf")], { env: this.env })
     this.daemons.push(avahi)
     await new Promise<void>((resolve, reject) => {
