@@ -6,6 +6,7 @@
 import { zmqError, type ZmqError } from "../errors.js"
 import { parseCommand, type Command } from "../zmtp/command.js"
 import { FLAG_COMMAND, FLAG_LONG, MAX_SHORT_SIZE } from "../zmtp/constants.js"
+import { packBuffer } from "../zmtp/encoder.js"
 import type { MechanismSession, SessionSink } from "./mechanism.js"
 import { openInPlace, sealInto } from "./nacl.js"
 
@@ -102,14 +103,16 @@ export class CurveSession implements MechanismSession {
   }
 
   /**
-   * Seals a batch: encoded command frames first, then every frame of every message. One
-   * allocation for the batch; each frame is a view into it, adjacent, so a writer may join them.
+   * Seals a batch: encoded command frames first, then every frame of every message, into one
+   * pack slab (packBuffer: the writer gives it back once the kernel took it, so large messages
+   * do not cost fresh pages per batch); each frame is a view into it, adjacent, so a writer may
+   * join them.
    */
   encode(commandFrames: Buffer[], messages: readonly (readonly Buffer[])[]): Buffer[] {
     let total = 0
     for (const frame of commandFrames) total += sealedSize(commandParts(frame)[0].length)
     for (const frames of messages) for (const frame of frames) total += sealedSize(frame.length)
-    const out = Buffer.allocUnsafe(total)
+    const out = packBuffer(total)
     const views: Buffer[] = []
     let at = 0
     const add = (body: Buffer, inner: number): void => {

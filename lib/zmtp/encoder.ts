@@ -66,17 +66,25 @@ export function encodeMessages(messages: readonly (readonly Buffer[])[], out: Bu
 // the sender took 94 minor page faults per 1000 messages (raw node:net: 19) and twice its
 // system time. So one slab is lent out at a time and comes back when its writer saw the write
 // leave synchronously (recyclePacked); a slab not given back is simply left to the GC.
+// A boxing session (CURVE) seals whole batches of large messages into it too, so the slab grows
+// to the largest batch asked for, up to MAX_SLAB_SIZE (one flush is at most 256 KiB of frames).
 const SLAB_SIZE = 64 * 1024
+const MAX_SLAB_SIZE = 1024 * 1024
 let spare: Buffer | undefined
 let lent: Buffer | undefined
 
 /** `size` octets to pack a batch into: the spare slab when it fits, else new memory. */
 export function packBuffer(size: number): Buffer {
-  if (size > SLAB_SIZE) return Buffer.allocUnsafe(size)
-  const slab = spare ?? Buffer.allocUnsafeSlow(SLAB_SIZE)
+  if (size > MAX_SLAB_SIZE) return Buffer.allocUnsafe(size)
+  let slab = spare
+  if (slab === undefined || slab.length < size) slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, roundUp(size, SLAB_SIZE)))
   spare = undefined
   lent = slab
   return slab.subarray(0, size)
+}
+
+function roundUp(size: number, unit: number): number {
+  return Math.ceil(size / unit) * unit
 }
 
 /**
