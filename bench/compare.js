@@ -137,8 +137,12 @@ function scaleRows() {
   for (const [topics, count, quick] of [[1, 100_000, 20_000], [1000, 100_000, 20_000], [100_000, 100_000, 20_000]]) {
     rows.push({ scenario: `pub/sub, ${fmtInt(topics)} subscriptions`, kind: "pubsub", transport: "tcp", size: 64, subscribers: 1, topics, count, quick, classes: ["Publisher", "XSubscriber"], chart: "subscriptions", x: topics, timeout: topics >= 100_000 ? 180 : undefined })
   }
-  for (const [curve, count, quick] of [[false, 2_000, 400], [true, 1_000, 200]]) {
-    rows.push({ scenario: `churn, ${curve ? "CURVE" : "NULL"}`, kind: "churn", transport: "tcp", size: 16, curve, parallel: 8, count, quick, classes: ["Dealer", "Router"] })
+  // Churn after as many untimed connections (a running service), and the first 1,000 of a fresh
+  // process (cold: V8 still compiling the connection path).
+  for (const [curve, count, quick] of [[false, 3_000, 400], [true, 2_000, 200]]) {
+    const mechanism = curve ? "CURVE" : "NULL"
+    rows.push({ scenario: `churn, ${mechanism}`, kind: "churn", transport: "tcp", size: 16, curve, parallel: 8, count, warmup: count, quick, classes: ["Dealer", "Router"] })
+    rows.push({ scenario: `churn, ${mechanism}, first 1,000`, kind: "churn", transport: "tcp", size: 16, curve, parallel: 8, count: 1_000, warmup: 0, quick, classes: ["Dealer", "Router"] })
   }
   return rows
 }

@@ -412,16 +412,18 @@ const roles = {
   },
 
   /**
-   * Connection churn: cfg.count times (cfg.parallel at once) a new Dealer connects, does one
-   * round trip through the echo Router (so the handshake, CURVE included, is complete) and closes.
+   * Connection churn: cfg.warmup untimed, then cfg.count timed times (cfg.parallel at once) a new
+   * Dealer connects, does one round trip through the echo Router (so the handshake, CURVE
+   * included, is complete) and closes.
    */
   async churn(lib) {
     const ping = Buffer.alloc(cfg.size, FILL)
     let started = 0
     let done = 0
     let bad = 0
+    let total = 0
     const loop = async () => {
-      while (started < cfg.count) {
+      while (started < total) {
         started++
         const sock = make(lib, "Dealer")
         await sock.connect(cfg.endpoint)
@@ -433,6 +435,10 @@ const roles = {
         done++
       }
     }
+    total = cfg.warmup ?? 0
+    await Promise.all(Array.from({ length: cfg.parallel }, loop))
+    started = done = bad = 0
+    total = cfg.count
     const t0 = hrtime.bigint()
     await Promise.all(Array.from({ length: cfg.parallel }, loop))
     await report({ t: "result", count: done, bad, ns: elapsed(t0) })
