@@ -130,6 +130,9 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   /** Internal: publish an event. */
   emit(event: SocketEvent): void {
     if (this.ended) return
+    // Unobserved (the common case): nothing to hide, queue or call. Each connection emits several
+    // events, so this is measurable when thousands of connections come and go.
+    if (this.waiter === undefined && this.queue === undefined && this.emitter.listenerCount(event.type) === 0) return
     hideExtras(event)
     this.emitter.emit(event.type, event)
     const waiter = this.waiter

@@ -8,7 +8,8 @@
 // which also drives V8's garbage collections when thousands of connections come and go.
 
 const SLAB_SIZE = 64 * 1024
-const FIRST_SLAB_SIZE = 4 * 1024
+/** Under 4 KiB, Buffer.allocUnsafe carves the slab from Node's shared pool (no allocation). */
+const FIRST_SLAB_SIZE = 2 * 1024
 /** A read gets at least this much room (less at first); less left in the slab starts a new one. */
 const MIN_READ_ROOM = 16 * 1024
 

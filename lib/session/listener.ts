@@ -9,7 +9,7 @@ import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
 import { bindInproc, unbindInproc, type InprocAcceptor } from "../engine/inproc-engine.js"
 import type { ReadHook } from "../transport/read-hook.js"
-import { listenStream, streamEnds, type StreamEndpoint, type StreamListener } from "../transport/stream-transport.js"
+import { listenStream, type StreamEndpoint, type StreamListener } from "../transport/stream-transport.js"
 import { handshakeFailure, peerFields, type ConnectionOwner } from "./connection-owner.js"
 import { createStreamEngine } from "./stream-engines.js"
 import { acceptWsEngine, isWs, listenWsEngines, type BindOptions } from "./ws-session.js"
@@ -35,7 +35,7 @@ export class Listener implements EngineHost, InprocAcceptor {
       listener.streamListener = await listenWsEngines(owner, endpoint, bind, (link, remote) => listener.acceptWs(link, remote))
       listener.endpoint = listener.streamListener.endpoint
     } else {
-      listener.streamListener = await listenStream(endpoint as StreamEndpoint, (stream, remote, reads) => listener.accept(stream, remote, reads))
+      listener.streamListener = await listenStream(endpoint as StreamEndpoint, (stream, ends, reads) => listener.accept(stream, ends, reads))
       listener.endpoint = listener.streamListener.endpoint
     }
     return listener
@@ -74,9 +74,10 @@ export class Listener implements EngineHost, InprocAcceptor {
     for (const pipe of [...this.inprocPipes]) pipe.engine?.close()
   }
 
-  private accept(stream: NetSocket, remote: string, reads: ReadHook | undefined): void {
+  private accept(stream: NetSocket, ends: { remote: string; local: string | undefined }, reads: ReadHook | undefined): void {
     if (this.closed) return void stream.destroy()
-    const local = streamEnds(stream)?.local ?? this.endpoint // ipc: the bound path
+    const remote = ends.remote
+    const local = ends.local ?? this.endpoint // ipc: the bound path
     this.owner.emit({ type: "accept", address: this.endpoint, remote, local })
     const settings = this.owner.settings
     const engine = createStreamEngine(settings, stream, this, settings.engineOptions(remote, local), reads)

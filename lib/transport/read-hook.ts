@@ -11,9 +11,10 @@ export interface ReadTarget {
 
 /**
  * Used until a reader is attached: Node asks for the first buffer when the stream is made, and
- * that buffer takes the first read (a greeting, 64 octets). Small, since every connection makes one.
+ * that buffer takes the first read (a greeting, 64 octets). Small, since every connection makes
+ * one: under 4 KiB, Buffer.allocUnsafe carves it from Node's shared pool instead of allocating.
  */
-const UNATTACHED_READ_SIZE = 4 * 1024
+const UNATTACHED_READ_SIZE = 2 * 1024
 
 /**
  * The `onread` of a stream whose reader (the engine) is created after the stream: reads are

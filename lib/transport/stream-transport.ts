@@ -18,10 +18,11 @@ export interface StreamListener {
 }
 
 /**
- * A new accepted connection. `reads` is set when the stream reads through it (see
+ * A new accepted connection and its two ends (ipc: remote "ipc://", local undefined, since an
+ * unbound unix socket has no name). `reads` is set when the stream reads through it (see
  * accepted-reads.ts); otherwise the stream emits 'data'.
  */
-export type OnConnection = (stream: NetSocket, remote: string, reads: ReadHook | undefined) => void
+export type OnConnection = (stream: NetSocket, ends: { remote: string; local: string | undefined }, reads: ReadHook | undefined) => void
 
 export function listenStream(endpoint: StreamEndpoint, onConnection: OnConnection): Promise<StreamListener> {
   return endpoint.transport === "tcp" ? listenTcp(endpoint, onConnection) : listenIpc(endpoint, onConnection)
@@ -53,12 +54,13 @@ export function streamEnds(stream: NetSocket): { remote: string; local: string }
 function serve(onConnection: OnConnection): Server {
   // Paused, so that nothing is read before readAcceptedInPlace() takes the socket over.
   const server = createServer({ noDelay: true, pauseOnConnect: true }, (accepted) => {
-    const remote = accepted.remoteAddress ? formatTcp(accepted.remoteAddress, accepted.remotePort ?? 0) : "ipc://"
+    // Asked once, of the accepted socket: the in-place socket would ask the kernel again.
+    const ends = streamEnds(accepted)
     const reads = new ReadHook()
     const inPlace = readAcceptedInPlace(accepted, reads)
     const stream = inPlace ?? accepted.resume()
     stream.unref()
-    onConnection(stream, remote, inPlace ? reads : undefined)
+    onConnection(stream, { remote: ends?.remote ?? "ipc://", local: ends?.local }, inPlace ? reads : undefined)
   })
   server.unref()
   return server
