@@ -18,7 +18,7 @@ export const GZIP_BUDGET = 80 * 1024
 
 const SHIMS = {
   "node:crypto": "crypto.js", "node:net": "net.js", "node:buffer": "buffer.js", "node:util": "util.js",
-  "libsodium-wrappers": "no-sodium.js",
+  "libsodium-wrappers": "no-sodium.js", "sodium-native": "no-sodium.js",
 }
 const PACKAGES = { "node:events": "events" }
 /** Node-only modules (and packages) whose use fails with a clear error in the browser. */

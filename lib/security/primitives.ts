@@ -1,4 +1,4 @@
-// What every NaCl implementation behind nacl.ts provides (tweetnacl, libsodium's WebAssembly):
+// What every NaCl implementation behind nacl.ts provides (tweetnacl, libsodium's WebAssembly, sodium-native):
 // its own file so that implementations and the seam that picks one import it without a cycle.
 
 /** Poly1305 MAC octets in front of every box. */
@@ -18,7 +18,7 @@ export interface KeyPair {
 
 /** One implementation of the primitives. `open*` return null when the box does not open. */
 export interface Primitives {
-  readonly name: "libsodium" | "tweetnacl"
+  readonly name: "sodium-native" | "libsodium" | "tweetnacl"
   keyPair(): KeyPair
   /** Curve25519 public key of a secret key (scalar multiplication by the base point). */
   publicKeyOf(secretKey: Uint8Array): Uint8Array

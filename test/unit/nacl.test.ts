@@ -1,27 +1,48 @@
-// The NaCl seam (lib/security/nacl.ts): libsodium (WebAssembly) and tweetnacl must compute the
-// same bytes, since a process starts on tweetnacl and switches once libsodium has loaded, possibly
-// in the middle of a connection. Also: failures are null (never a throw), and loading is lazy.
+// The NaCl seam (lib/security/nacl.ts): sodium-native (an optional native addon, a devDependency
+// here), libsodium (WebAssembly) and tweetnacl must compute the same bytes, since a process
+// starts on tweetnacl and switches once libsodium has loaded, possibly in the middle of a
+// connection, and with sodium-native the WebAssembly still boxes small messages. Also: failures
+// are null (never a throw), and loading is lazy.
 // beforenm's X25519 comes from node:crypto where it works (x25519-node.ts): it must agree with
-// both, pass RFC 7748's test vector, and refuse small-order public keys as libsodium does.
-import t from "tap"
+// all of them, pass RFC 7748's test vector, and refuse small-order public keys as libsodium does.
+import { execFile } from "node:child_process"
+import { promisify } from "node:util"
+import t, { type Test } from "tap"
 import tweetnacl from "tweetnacl"
 import * as nacl from "../../lib/security/nacl.js"
 import { nodeX25519 } from "../../lib/security/x25519-node.js"
 
-const SIZES = [0, 1, 16, 17, 255, 4096, 65537]
+const SIZES = [0, 1, 16, 17, 255, 511, 512, 4096, 65537]
+const BACKENDS = ["sodium-native", "libsodium", "tweetnacl"] as const
 
-t.test("tweetnacl serves until libsodium is asked for", async (t) => {
+t.test("tweetnacl serves until libsodium is asked for; sodium-native is preferred where installed", async (t) => {
   t.equal(nacl.naclBackend(), "tweetnacl")
   await nacl.loadSodium()
-  t.equal(nacl.naclBackend(), "libsodium", "loadSodium() resolves with libsodium active")
+  t.equal(nacl.naclBackend(), "sodium-native", "loadSodium() resolves with sodium-native (and libsodium for small boxes) active")
   t.equal(nacl.loadSodium(), nacl.loadSodium(), "one load per process")
+  checkAgainstTweetnacl(t, "sodium-native, libsodium below 512 B")
 })
 
-t.test("libsodium and tweetnacl agree byte for byte", async (t) => {
-  await nacl.useNaclBackend("libsodium")
+t.test(`${nacl.SODIUM_ENV}=wasm keeps CURVE on libsodium's WebAssembly`, async (t) => {
+  const module = new URL("../../lib/security/nacl.js", import.meta.url).href
+  const script = `const n = await import(${JSON.stringify(module)}); await n.loadSodium(); console.log(n.naclBackend())`
+  const run = (env: NodeJS.ProcessEnv) => promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env, timeout: 20_000 })
+  t.equal((await run({ ...process.env, [nacl.SODIUM_ENV]: "wasm" })).stdout.trim(), "libsodium")
+  t.equal((await run({ ...process.env, [nacl.SODIUM_ENV]: "" })).stdout.trim(), "sodium-native", "unset: sodium-native")
+})
+
+for (const backend of ["sodium-native", "libsodium"] as const) {
+  t.test(`${backend} and tweetnacl agree byte for byte`, async (t) => {
+    t.equal(await nacl.useNaclBackend(backend), true, `${backend} loads here`)
+    checkAgainstTweetnacl(t, backend)
+    await nacl.useNaclBackend("libsodium")
+  })
+}
+
+function checkAgainstTweetnacl(t: Test, label: string): void {
   nacl.useNodeX25519(false)
   t.teardown(() => void nacl.useNodeX25519(true))
-  t.equal(nacl.x25519Backend(), "libsodium")
+  t.equal(nacl.x25519Backend(), nacl.naclBackend(), `${label}: its own X25519 for beforenm`)
   const a = tweetnacl.box.keyPair()
   const b = tweetnacl.box.keyPair()
   const nonce = tweetnacl.randomBytes(24)
@@ -29,7 +50,7 @@ t.test("libsodium and tweetnacl agree byte for byte", async (t) => {
   t.same(Buffer.from(key), Buffer.from(tweetnacl.box.before(a.publicKey, b.secretKey)), "beforenm")
   t.same(Buffer.from(nacl.publicKeyOf(a.secretKey)), Buffer.from(a.publicKey), "public key of a secret key")
   const pair = nacl.keyPair()
-  t.same(Buffer.from(tweetnacl.scalarMult.base(pair.secretKey)), Buffer.from(pair.publicKey), "libsodium key pairs are Curve25519 pairs")
+  t.same(Buffer.from(tweetnacl.scalarMult.base(pair.secretKey)), Buffer.from(pair.publicKey), `${label} key pairs are Curve25519 pairs`)
   for (const size of SIZES) {
     const message = tweetnacl.randomBytes(size)
     const sealed = nacl.boxAfter(message, nonce, key)
@@ -37,14 +58,15 @@ t.test("libsodium and tweetnacl agree byte for byte", async (t) => {
     t.same(Buffer.from(nacl.openAfter(sealed, nonce, key)!), Buffer.from(message), `open ${size} B`)
     t.same(Buffer.from(nacl.box(message, nonce, a.publicKey, b.secretKey)!), Buffer.from(tweetnacl.box(message, nonce, a.publicKey, b.secretKey)), `one-off box ${size} B`)
     t.same(Buffer.from(nacl.boxOpen(sealed, nonce, b.publicKey, a.secretKey)!), Buffer.from(message), `one-off open ${size} B from the other side`)
-    const frame = Buffer.alloc(3 + 17 + size, 0xee)
+    const frame = Buffer.alloc(3 + 17 + size + 2, 0xee)
     nacl.sealInto(frame, 3, 0x01, message, nonce, key)
-    t.same(frame.subarray(3), Buffer.from(tweetnacl.box.after(Buffer.concat([Buffer.from([0x01]), message]), nonce, key)), `sealInto ${size} B`)
+    t.same(frame.subarray(3, 3 + 17 + size), Buffer.from(tweetnacl.box.after(Buffer.concat([Buffer.from([0x01]), message]), nonce, key)), `sealInto ${size} B`)
     t.same(frame.subarray(0, 3), Buffer.alloc(3, 0xee), "sealInto writes nothing before its offset")
+    t.same(frame.subarray(3 + 17 + size), Buffer.alloc(2, 0xee), "nor after its box")
   }
-})
+}
 
-for (const backend of ["libsodium", "tweetnacl"] as const) {
+for (const backend of BACKENDS) {
   t.test(`${backend}: openInPlace leaves tweetnacl's plaintext over the ciphertext`, async (t) => {
     await nacl.useNaclBackend(backend)
     const key = nacl.randomBytes(32)
@@ -67,7 +89,7 @@ for (const backend of ["libsodium", "tweetnacl"] as const) {
   })
 }
 
-for (const backend of ["libsodium", "tweetnacl"] as const) {
+for (const backend of BACKENDS) {
   t.test(`${backend}: a box that does not open is null, never a throw`, async (t) => {
     await nacl.useNaclBackend(backend)
     t.equal(nacl.naclBackend(), backend)
@@ -129,7 +151,7 @@ t.test("node:crypto's X25519 passes RFC 7748's test vector and serves beforenm o
   t.equal(nacl.x25519Backend(), "node:crypto")
 })
 
-for (const backend of ["libsodium", "tweetnacl"] as const) {
+for (const backend of BACKENDS) {
   t.test(`node:crypto's beforenm agrees with tweetnacl's box.before (boxes by ${backend})`, async (t) => {
     await nacl.useNaclBackend(backend)
     nacl.useNodeX25519(true)
@@ -143,7 +165,7 @@ for (const backend of ["libsodium", "tweetnacl"] as const) {
   })
 }
 
-for (const [backend, native] of [["libsodium", true], ["libsodium", false], ["tweetnacl", false]] as const) {
+for (const [backend, native] of [["libsodium", true], ["sodium-native", false], ["libsodium", false], ["tweetnacl", false]] as const) {
   t.test(`${native ? "node:crypto" : backend}: a small-order public key has no box key (null, never a throw)`, async (t) => {
     await nacl.useNaclBackend(backend)
     nacl.useNodeX25519(native)
