@@ -73,10 +73,13 @@ function buildRows() {
       })
     }
   }
-  // Encrypted: every frame boxed with CURVE (brokerless: libsodium in WebAssembly, X25519 from node:crypto; zeromq: native libsodium).
+  // Encrypted: every frame boxed with CURVE (brokerless: sodium-native from 512 B where installed,
+  // as here, else libsodium in WebAssembly; X25519 from node:crypto; zeromq: native libsodium).
   for (const [size, count, quick] of [[16, 100_000, 20_000], [64 * KiB, 2_000, 400]]) {
     rows.push({ scenario: "push/pull, CURVE", kind: "throughput", transport: "tcp", size, send: "push", recv: "pull", curve: true, classes: ["Push", "Pull"], count, quick })
   }
+  // The same without sodium-native (an optional package): what a default install gets.
+  rows.push({ scenario: "push/pull, CURVE, WebAssembly only", kind: "throughput", transport: "tcp", size: 64 * KiB, send: "push", recv: "pull", curve: true, env: { BROKERLESS_SODIUM: "wasm" }, classes: ["Push", "Pull"], count: 2_000, quick: 400 })
   for (const [size, count, quick] of [
     [16, 6_000, 1_000],
     [4 * KiB, 4_000, 1_000],

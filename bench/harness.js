@@ -118,7 +118,7 @@ export async function measure(row, libSpec, count, { timeoutMs, progress, nodeAr
   })
   aborted.catch(() => {})
   const spawn = (config, tag) => {
-    const child = new Child({ ...config, lib: libSpec }, tag, (reason) => {
+    const child = new Child({ ...config, lib: libSpec, env: row.env }, tag, (reason) => {
       if (!settled) abort(new Outcome("ERROR", reason))
     }, nodeArgs)
     children.push(child)

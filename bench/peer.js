@@ -36,6 +36,8 @@ const HELLO = 0x48 // 'H': a Dealer's first message in the Router x N rows
 const topicName = (i) => `t${String(i).padStart(7, "0")}`
 
 const cfg = JSON.parse(process.argv[2] ?? "{}")
+// A row's environment (e.g. BROKERLESS_SODIUM=wasm), set before the library loads.
+if (cfg.env) Object.assign(process.env, cfg.env)
 const sockets = []
 
 // ---- driver commands -------------------------------------------------------------------------
