@@ -53,6 +53,8 @@ export class StreamWriter {
   /** Messages queued when this flush last waited for a send loop (-1: it did not). */
   private waitedAt = -1
   private readonly flushRequest = new FlushRequest(this)
+  /** Buffers of writes Node queued (not taken by the kernel at once): their pack slabs come back later. */
+  private queuedWrites: Buffer[] = []
 
   constructor(private readonly stream: NetSocket) {
     stream.on("drain", () => this.onDrain())
@@ -117,6 +119,7 @@ export class StreamWriter {
 
   /** Encodes and writes one batch; true when more is queued and the window has room. */
   private flushBatch(): boolean {
+    this.recycleQueued()
     const pipe = this.pipe!
     const commands = this.commands
     this.commands = this.spareCommands
@@ -173,12 +176,24 @@ export class StreamWriter {
     // Node's own high-water mark (16 KiB) would stall large messages after every write; we
     // keep up to the write window in flight instead and resume on 'drain' (buffer empty).
     const queued = stream.writableLength
-    if (queued === 0) recyclePacked(buffers) // the kernel has it all: the pack slab is free
-    else if (queued >= this.writeWindow) this.blocked = true
+    if (queued === 0) {
+      recyclePacked(buffers) // the kernel has it all: the pack slab is free
+      return
+    }
+    for (let i = 0; i < buffers.length; i++) this.queuedWrites.push(buffers[i]!)
+    if (queued >= this.writeWindow) this.blocked = true
+  }
+
+  /** Earlier writes that Node queued have all reached the kernel: their pack slabs are free. */
+  private recycleQueued(): void {
+    if (this.queuedWrites.length === 0 || this.stream.writableLength !== 0) return
+    recyclePacked(this.queuedWrites)
+    this.queuedWrites.length = 0
   }
 
   private onDrain(): void {
     this.blocked = false
+    this.recycleQueued()
     if (this.pipe !== undefined) this.flush()
   }
 }

@@ -64,22 +64,24 @@ export function encodeMessages(messages: readonly (readonly Buffer[])[], out: Bu
 // The packed output of a batch is written to the socket at once and, once the kernel took it,
 // never read again. A fresh allocation per batch is fresh memory: measured with 1 KiB messages,
 // the sender took 94 minor page faults per 1000 messages (raw node:net: 19) and twice its
-// system time. So one slab is lent out at a time and comes back when its writer saw the write
-// leave synchronously (recyclePacked); a slab not given back is simply left to the GC.
-// A boxing session (CURVE) seals whole batches of large messages into it too, so the slab grows
+// system time. So slabs are lent out and come back when their writer saw the kernel take them
+// (recyclePacked): at once when the write left synchronously, or at a later flush once nothing
+// is left queued. A slab not given back is simply left to the GC (the map of lent slabs is weak).
+// A boxing session (CURVE) seals whole batches of large messages into them too, so a slab grows
 // to the largest batch asked for, up to MAX_SLAB_SIZE (one flush is at most 256 KiB of frames).
 const SLAB_SIZE = 64 * 1024
 const MAX_SLAB_SIZE = 1024 * 1024
-let spare: Buffer | undefined
-let lent: Buffer | undefined
+/** Slabs kept for reuse: a few writes may be in the kernel's queue at once. */
+const MAX_SPARES = 4
+const spares: Buffer[] = []
+const lent = new WeakMap<ArrayBufferLike, Buffer>()
 
-/** `size` octets to pack a batch into: the spare slab when it fits, else new memory. */
+/** `size` octets to pack a batch into: a spare slab when it fits, else new memory. */
 export function packBuffer(size: number): Buffer {
   if (size > MAX_SLAB_SIZE) return Buffer.allocUnsafe(size)
-  let slab = spare
+  let slab = spares.pop()
   if (slab === undefined || slab.length < size) slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, roundUp(size, SLAB_SIZE)))
-  spare = undefined
-  lent = slab
+  lent.set(slab.buffer, slab)
   return slab.subarray(0, size)
 }
 
@@ -88,17 +90,14 @@ function roundUp(size: number, unit: number): number {
 }
 
 /**
- * Everything in `written` has been copied out of process memory (a socket write that completed
- * synchronously): if the slab lent last is among it, it may be packed into again.
+ * Everything in `written` has been copied out of process memory (the socket has nothing left
+ * queued): the lent slabs among it may be packed into again.
  */
 export function recyclePacked(written: readonly Buffer[]): void {
-  const slab = lent
-  if (slab === undefined) return
   for (let i = 0; i < written.length; i++) {
-    if (written[i]!.buffer === slab.buffer) {
-      spare = slab
-      lent = undefined
-      return
-    }
+    const slab = lent.get(written[i]!.buffer)
+    if (slab === undefined) continue
+    lent.delete(slab.buffer)
+    if (spares.length < MAX_SPARES) spares.push(slab)
   }
 }

@@ -387,4 +387,13 @@ t.test("pack slab: lent once, reused only after recyclePacked saw it written", a
   const e = packBuffer(2 * 1024 * 1024)
   recyclePacked([e])
   t.not(packBuffer(2 * 1024 * 1024).buffer, e.buffer, "over the largest slab: its own allocation each time")
+  const f = packBuffer(100)
+  const g = packBuffer(100)
+  t.not(f.buffer, g.buffer, "two writes in flight: two slabs")
+  recyclePacked([g, f])
+  const reused = [packBuffer(100).buffer, packBuffer(100).buffer]
+  t.ok(reused.includes(f.buffer) && reused.includes(g.buffer), "both come back once the kernel took them")
+  recyclePacked([f])
+  recyclePacked([f])
+  t.not(packBuffer(100).buffer, packBuffer(100).buffer, "a slab given back twice is lent once")
 })
