@@ -374,8 +374,13 @@ function availability(lib, row) {
  * After an OK run outside 0.5-3 s (a library much faster or slower than zeromq, whose counts
  * the rows are sized for), size the next count so a run takes about 1.2 s. Full mode only;
  * ordinary noise leaves the count alone. A run that short would mostly time start-up and JIT
- * warm-up, so the run that led to a new count is discarded and repeated at the new count.
+ * warm-up, so at a new count every earlier run of that library (all at the old count) is
+ * discarded and the runs are repeated: a median never mixes counts (brokerless's pub/sub x4 ran
+ * 216-260k msg/s/sub at 110k messages and 362-385k at 300k in one row, whose median then mixed
+ * both). At most MAX_RESIZES per library and row; after that the count stays.
  */
+const MAX_RESIZES = 2
+
 function adapt(count, secs, row) {
   if (opts.quick || !(secs > 0) || (secs >= 0.5 && secs <= 3)) return count
   const floor = Math.max(100, Math.round(row.quick / 2))
@@ -389,11 +394,11 @@ for (const [ri, row] of rows.entries()) {
   const per = {}
   for (const name of LIBS) {
     const a = availability(libs[name], row)
-    per[name] = { ...a, runs: [], count: base, status: a.run ? "OK" : "SKIPPED" }
+    per[name] = { ...a, runs: [], count: base, resizes: 0, status: a.run ? "OK" : "SKIPPED" }
   }
   const wantsRun = (p) => p.run && p.status === "OK" && p.runs.length < opts.runs
-  // Rounds beyond opts.runs only repeat runs discarded by adapt() (at most two re-sizings).
-  for (let round = 0; round < opts.runs + 2 && LIBS.some((name) => wantsRun(per[name])); round++) {
+  // Rounds beyond opts.runs only repeat runs discarded at a re-sizing (at most MAX_RESIZES).
+  for (let round = 0; round < opts.runs * (MAX_RESIZES + 1) && LIBS.some((name) => wantsRun(per[name])); round++) {
     // alternate which library goes first, so neither always runs on a "cold" or "warm" machine
     const order = round % 2 ? [...LIBS].reverse() : LIBS
     for (const name of order) {
@@ -413,11 +418,12 @@ for (const [ri, row] of rows.entries()) {
         continue
       }
       const count = adapt(p.count, r.secs, row)
-      if (count !== p.count && round < 2) {
-        p.runs.pop()
-        console.error(`[${ri + 1}/${rows.length}] ${row.id} ${name}: run discarded, next runs use ${count} msgs`)
+      if (count !== p.count && p.resizes < MAX_RESIZES) {
+        p.resizes++
+        const dropped = p.runs.splice(0).length
+        console.error(`[${ri + 1}/${rows.length}] ${row.id} ${name}: ${dropped} run(s) at ${p.count} msgs discarded, next runs use ${count} msgs`)
+        p.count = count
       }
-      p.count = count
     }
   }
   for (const name of LIBS) {
