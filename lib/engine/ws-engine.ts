@@ -15,7 +15,7 @@ import {
 } from "../zmtp/command.js"
 import { COMMAND } from "../zmtp/constants.js"
 import {
-  decodeZwsFrame, encodeZwsFrame, encodeZwsMessage, encodeZwsSubscription, zwsFromZmtpFrame, ZwsMessageAssembler,
+  decodeZwsFrame, encodeZwsFrame, encodeZwsMessage, encodeZwsSubscription, zwsFromPacked, zwsFromZmtpFrame, ZwsMessageAssembler,
   mechanismOfProtocol, ZWS_LAST,
 } from "../zmtp/zws.js"
 import type { PeerReady } from "../zmtp/ready.js"
@@ -237,7 +237,7 @@ export class WsEngine implements HostedEngine, PipeEngine, WsLinkHandler, Heartb
       for (const frame of message) octets += frame.length
     }
     // A boxing session gives one whole ZMTP frame per buffer; clear frames are framed here.
-    if (!this.session!.transparent) return this.session!.encode(commands, batch).map(zwsFromZmtpFrame)
+    if (!this.session!.transparent) return zwsFromPacked(this.session!.encode(commands, batch))
     const out = commands.map(zwsFromZmtpFrame)
     for (const message of batch) encodeZwsMessage(message, out)
     return out

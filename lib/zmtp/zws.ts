@@ -4,6 +4,7 @@
 // owns timing and I/O, the transport owns the WebSocket protocol itself.
 import { zmqError, type ZmqError } from "../errors.js"
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from "./constants.js"
+import { recyclePacked } from "./encoder.js"
 
 export const ZWS_LAST = 0x00
 export const ZWS_MORE = 0x01
@@ -67,6 +68,16 @@ export function zwsFromZmtpFrame(frame: Buffer): Buffer {
   const headerSize = (flags & FLAG_LONG) !== 0 ? 9 : 2
   const zws = (flags & FLAG_COMMAND) !== 0 ? ZWS_COMMAND : (flags & FLAG_MORE) !== 0 ? ZWS_MORE : ZWS_LAST
   return encodeZwsFrame(zws, frame.subarray(headerSize))
+}
+
+/**
+ * ZMTP frames sealed into a pack slab (a boxing session's batch) as ZWS frames: each one a copy,
+ * so the slab goes back for the next batch at once.
+ */
+export function zwsFromPacked(frames: Buffer[]): Buffer[] {
+  const out = frames.map(zwsFromZmtpFrame)
+  recyclePacked(frames)
+  return out
 }
 
 /** A received frame: its kind and its body (a view, no copy). */

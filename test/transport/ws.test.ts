@@ -91,6 +91,26 @@ t.test("ws: a server picks the subprotocol of its own mechanism; a NULL client i
   t.ok(got[1]!.equals(Buffer.alloc(70_000, 3)))
 })
 
+t.test("ws: a CURVE burst of mixed sizes arrives intact (each batch is sealed into a reused slab)", async (t) => {
+  const keys = curveKeyPair()
+  const server = new Pull({ curveServer: true, curveSecretKey: keys.secretKey })
+  const client = new Push({ linger: 0, curveServerKey: keys.publicKey })
+  t.teardown(() => { client.close(); server.close() })
+  await server.bind("ws://127.0.0.1:0/burst")
+  await connectTo(server, client, server.lastEndpoint!)
+  const SIZES = [1, 100, 600, 5000, 70_000]
+  const body = (i: number) => Buffer.alloc(SIZES[i % SIZES.length]!, i % 251)
+  const COUNT = 1500
+  const sending = (async () => { for (let i = 0; i < COUNT; i++) await client.send([String(i), body(i)]) })()
+  let intact = 0
+  for (let i = 0; i < COUNT; i++) {
+    const [index, payload] = await within(server.receive(), 5000, `message ${i}`)
+    if (String(index) === String(i) && payload!.equals(body(i))) intact++
+  }
+  await sending
+  t.equal(intact, COUNT, "every message in order with its own contents")
+})
+
 /**
  * A raw WebSocket peer offering the bare ZWS2.0 (no mechanism: routing ids first); `first` is
  * the first message it got (it may come with the upgrade answer, before 'open' is seen).
