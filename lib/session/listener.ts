@@ -9,7 +9,7 @@ import type { PeerInfo, Pipe } from "../pipe/pipe.js"
 import type { Endpoint } from "../transport/endpoint.js"
 import { bindInproc, unbindInproc, type InprocAcceptor } from "../engine/inproc-engine.js"
 import type { ReadHook } from "../transport/read-hook.js"
-import { listenStream, type StreamEndpoint, type StreamListener } from "../transport/stream-transport.js"
+import { listenStream, type AcceptedEnds, type StreamEndpoint, type StreamListener } from "../transport/stream-transport.js"
 import { handshakeFailure, peerFields, type ConnectionOwner } from "./connection-owner.js"
 import { createStreamEngine } from "./stream-engines.js"
 import { acceptWsEngine, isWs, listenWsEngines, type BindOptions } from "./ws-session.js"
@@ -74,7 +74,7 @@ export class Listener implements EngineHost, InprocAcceptor {
     for (const pipe of [...this.inprocPipes]) pipe.engine?.close()
   }
 
-  private accept(stream: NetSocket, ends: { remote: string; local: string | undefined }, reads: ReadHook | undefined): void {
+  private accept(stream: NetSocket, ends: AcceptedEnds, reads: ReadHook | undefined): void {
     if (this.closed) return void stream.destroy()
     const remote = ends.remote
     const local = ends.local ?? this.endpoint // ipc: the bound path

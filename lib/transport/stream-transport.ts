@@ -17,12 +17,17 @@ export interface StreamListener {
   close(): void
 }
 
+/** An accepted connection's two ends (ipc: remote "ipc://", local undefined: an unbound unix socket has no name). */
+export interface AcceptedEnds {
+  remote: string
+  local: string | undefined
+}
+
 /**
- * A new accepted connection and its two ends (ipc: remote "ipc://", local undefined, since an
- * unbound unix socket has no name). `reads` is set when the stream reads through it (see
+ * A new accepted connection. `reads` is set when the stream reads through it (see
  * accepted-reads.ts); otherwise the stream emits 'data'.
  */
-export type OnConnection = (stream: NetSocket, ends: { remote: string; local: string | undefined }, reads: ReadHook | undefined) => void
+export type OnConnection = (stream: NetSocket, ends: AcceptedEnds, reads: ReadHook | undefined) => void
 
 export function listenStream(endpoint: StreamEndpoint, onConnection: OnConnection): Promise<StreamListener> {
   return endpoint.transport === "tcp" ? listenTcp(endpoint, onConnection) : listenIpc(endpoint, onConnection)
