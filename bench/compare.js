@@ -96,6 +96,7 @@ function buildRows() {
     subscribers: 4,
     count: 30_000,
     quick: 10_000,
+    warmBurst: 100_000, // untimed, sent as the timed messages are (bench/peer.js pub)
     classes: ["Publisher", "Subscriber"],
   })
   rows.push({

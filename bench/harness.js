@@ -246,7 +246,7 @@ async function pubsub(spawn, row, count, endpoint, progress) {
   const { size, subscribers } = row
   const topics = row.topics ?? 0
   const manySockets = subscribers > 50
-  const pub = spawn({ role: "pub", endpoint, count, size, topics, manySockets }, "publisher")
+  const pub = spawn({ role: "pub", endpoint, count, size, topics, manySockets, warmBurst: row.warmBurst }, "publisher")
   const ready = await pub.next("ready")
   const procs = Math.min(subscribers, row.subProcesses ?? subscribers)
   const subs = []
