@@ -131,21 +131,17 @@ function agreesWithTweetnacl(candidate: Primitives): boolean {
   const b = candidate.keyPair()
   const key = candidate.beforenm(a.publicKey, b.secretKey)
   const expected = tweetnacl.box.before(b.publicKey, a.secretKey)
-  if (!key || !equal(key, expected)) return false
+  if (!key || !tweetnacl.verify(key, expected)) return false
   const nonce = tweetnacl.randomBytes(24)
   const body = tweetnacl.randomBytes(100)
   const out = new Uint8Array(MAC_SIZE + 1 + body.length)
   candidate.sealInto(out, 0, 1, body, nonce, key)
   const opened = tweetnacl.box.open.after(out, nonce, key)
-  if (!opened || opened[0] !== 1 || !equal(opened.subarray(1), body)) return false
+  if (!opened || opened[0] !== 1 || !tweetnacl.verify(opened.subarray(1), body)) return false
   const sealed = tweetnacl.box.after(body, nonce, key)
-  if (!candidate.openInPlace(sealed, nonce, key) || !equal(sealed.subarray(MAC_SIZE), body)) return false
+  if (!candidate.openInPlace(sealed, nonce, key) || !tweetnacl.verify(sealed.subarray(MAC_SIZE), body)) return false
   sealed[0]! ^= 1
   return !candidate.openInPlace(sealed, nonce, key)
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((octet, i) => octet === b[i])
 }
 
 /** Whether loadSodium() has finished (either way): nothing faster is coming. */
@@ -174,7 +170,8 @@ export function naclBackend(): Primitives["name"] {
  * stays) where that build does not load here.
  */
 export async function useNaclBackend(name: Primitives["name"]): Promise<boolean> {
-  const primitives = name === "tweetnacl" ? TWEETNACL : name === "libsodium" ? await loadWasmSodium() : await loadNativeSodium() // alone: every size native
+  // "sodium-native" alone: every size on the addon (loadSodium() keeps small boxes on WebAssembly)
+  const primitives = name === "tweetnacl" ? TWEETNACL : name === "libsodium" ? await loadWasmSodium() : await loadNativeSodium()
   active = primitives ?? TWEETNACL
   return primitives !== undefined
 }

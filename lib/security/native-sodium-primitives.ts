@@ -19,8 +19,8 @@ export interface NativeSodium {
 export function nativeSodiumPrimitives(sodium: NativeSodium): Primitives {
   // box_afternm is secretbox with the precomputed key; "detached" puts the MAC where we say,
   // and libsodium allows the cipher text to overwrite the message in place (same address).
-  const sealAt = (out: Uint8Array, message: Uint8Array, nonce: Uint8Array, key: Uint8Array): void =>
-    sodium.crypto_secretbox_detached(message, out.subarray(0, MAC_SIZE), message, nonce, key)
+  const sealAt = (mac: Uint8Array, message: Uint8Array, nonce: Uint8Array, key: Uint8Array): void =>
+    sodium.crypto_secretbox_detached(message, mac, message, nonce, key)
   const openAt = (box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean => {
     if (box.length < MAC_SIZE) return false
     const cipher = box.subarray(MAC_SIZE)
@@ -50,22 +50,20 @@ export function nativeSodiumPrimitives(sodium: NativeSodium): Primitives {
     boxAfter: (message, nonce, key) => {
       const box = new Uint8Array(MAC_SIZE + message.length)
       box.set(message, MAC_SIZE)
-      sealAt(box, box.subarray(MAC_SIZE), nonce, key)
+      sealAt(box.subarray(0, MAC_SIZE), box.subarray(MAC_SIZE), nonce, key)
       return box
     },
     openAfter: (box, nonce, key) => {
       const copy = new Uint8Array(box)
       return openAt(copy, nonce, key) ? copy.subarray(MAC_SIZE) : null
     },
-    openInPlace: (box, nonce, key) => {
-      // the open writes the plaintext only once the MAC checked out, so a failed open leaves the box as it was
-      return openAt(box, nonce, key)
-    },
+    // libsodium checks the MAC before it decrypts: a box that does not open is left as it was
+    openInPlace: openAt,
     sealInto: (out, offset, flags, body, nonce, key) => {
       const message = out.subarray(offset + MAC_SIZE, offset + MAC_SIZE + 1 + body.length)
       message[0] = flags
       message.set(body, 1)
-      sealAt(out.subarray(offset), message, nonce, key)
+      sealAt(out.subarray(offset, offset + MAC_SIZE), message, nonce, key)
     },
     randomBytes: (length) => {
       const out = new Uint8Array(length)

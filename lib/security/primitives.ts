@@ -1,5 +1,6 @@
-// What every NaCl implementation behind nacl.ts provides (tweetnacl, libsodium's WebAssembly, sodium-native):
-// its own file so that implementations and the seam that picks one import it without a cycle.
+// What every NaCl implementation behind nacl.ts provides (tweetnacl, libsodium's WebAssembly,
+// sodium-native): its own file so that implementations and the seam that picks one import it
+// without a cycle.
 
 /** Poly1305 MAC octets in front of every box. */
 export const MAC_SIZE = 16

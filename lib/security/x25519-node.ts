@@ -1,8 +1,8 @@
 // X25519 (RFC 7748) through node:crypto, i.e. the runtime's native OpenSSL/BoringSSL: a shared
 // secret costs ~32 µs with ready key objects, against 74-115 µs in libsodium's WebAssembly (the
 // CURVE handshake computes three per side). nacl.ts uses it when the runtime's node:crypto passes
-// a known-answer check, run at the first CURVE use (Node; Bun and Deno if theirs works), and falls back otherwise
-// (browsers: the bundle's node:crypto shim has no key objects).
+// a known-answer check, run at the first CURVE use (Node; Bun and Deno if theirs works), and
+// falls back otherwise (browsers: the bundle's node:crypto shim has no key objects).
 //
 // Only the shared secret comes from here. Key pairs stay with libsodium: node's
 // generateKeyPairSync is faster, but reading the raw keys back out (export as JWK) deadlocked a
